@@ -1,0 +1,65 @@
+"""symdiff: exact derivatives over interned expression DAGs, checked numerically.
+
+Build expressions with :class:`Symbol` and Python operators, differentiate them with
+:func:`diff`, :func:`grad`, :func:`jacobian` and :func:`hessian`, simplify, print, parse
+and evaluate them.
+
+Examples
+--------
+>>> from symdiff import symbols, diff, grad, sin, evaluate
+>>> x, y = symbols("x y")
+>>> f = x**2 * sin(y)
+>>> print(diff(f, x))
+2*x*sin(y)
+>>> [str(g) for g in grad(f, [x, y])]
+['2*x*sin(y)', 'x**2*cos(y)']
+"""
+
+from symdiff import rules as _rules  # noqa: F401  (registers the rewrite rules)
+from symdiff.diff import diff, grad, hessian, jacobian
+from symdiff.errors import ParseError, ShapeError
+from symdiff.evaluate import evaluate, subs
+from symdiff.expr import Const, Expr, Symbol, apply, const, symbols
+from symdiff.functions import (
+    abs,
+    acos,
+    asin,
+    atan,
+    cos,
+    cosh,
+    erf,
+    exp,
+    expm1,
+    heaviside,
+    log,
+    log1p,
+    maximum,
+    minimum,
+    pi,
+    relu,
+    sigmoid,
+    sign,
+    sin,
+    sinh,
+    softplus,
+    sqrt,
+    tan,
+    tanh,
+)
+from symdiff.parse import parse
+from symdiff.printing import latex, to_dot, to_str
+from symdiff.simplify import simplify
+from symdiff.sympy_bridge import from_sympy, to_sympy
+from symdiff.traverse import count_nodes, topo_order
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Const", "Expr", "ParseError", "ShapeError", "Symbol", "abs", "acos", "apply",
+    "asin", "atan", "const", "cos", "cosh", "count_nodes", "diff", "erf", "evaluate",
+    "exp", "expm1", "from_sympy", "grad", "heaviside", "hessian", "jacobian", "latex", "log", "log1p",
+    "maximum", "minimum", "parse", "pi", "relu", "sigmoid", "sign", "simplify", "sin", "sinh",
+    "softplus", "sqrt", "subs", "symbols", "tan", "tanh", "to_dot", "to_str",
+    "to_sympy",
+    "topo_order",
+]

@@ -1,0 +1,19 @@
+"""The exceptions symdiff raises on bad input."""
+
+
+class ShapeError(ValueError):
+    """Operand shapes do not fit an operation; the message names the op and both shapes."""
+
+
+class ParseError(ValueError):
+    """Text that :func:`symdiff.parse` cannot read; the message names the column.
+
+    Attributes
+    ----------
+    column : int
+        1-based column of the offending token (0 when unknown).
+    """
+
+    def __init__(self, message, column=0):
+        super().__init__(message)
+        self.column = column

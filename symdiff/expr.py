@@ -1,0 +1,438 @@
+"""Expr: the immutable, interned DAG node, and the operator overloads that build it.
+
+Every node is created by :func:`apply` (or the leaf constructors :class:`Symbol` and
+:func:`const`), which normalises the arguments, checks shapes, runs the canonicalising
+rewrite rules of the op and then *interns* the node: building the same expression twice
+returns the same object.  Because of that, Python's default identity ``==`` and ``hash``
+are structural and O(1), and equal subexpressions are one node (a hash-consed DAG).
+
+The intern table holds nodes weakly, so expressions nobody uses any more are freed.  Its
+keys refer to children by ``id`` (a live parent keeps its children alive, so those ids
+cannot be reused while the key exists); this keeps hashing a key C-fast.
+"""
+
+from __future__ import annotations
+
+import numbers
+import weakref
+import zlib
+from fractions import Fraction
+
+import numpy as np
+
+from symdiff.shapes import check_shape
+
+_NODES: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
+_MASK = (1 << 64) - 1
+
+
+def _mix(h, x):
+    """Deterministic 64-bit hash step (FNV-like), stable across processes."""
+    return ((h ^ x) * 0x100000001B3) & _MASK
+
+
+def _digest_text(text):
+    return zlib.crc32(text.encode()) * 0x9E3779B1 & _MASK
+
+
+class Expr:
+    """An immutable, interned node of a symbolic expression DAG.
+
+    Build expressions from :class:`Symbol`, numbers, Python operators and the functions
+    of :mod:`symdiff` (``sin``, ``exp``, ...); never instantiate ``Expr`` directly.
+
+    Attributes
+    ----------
+    op : str
+        The operation's name, a key of :data:`symdiff.ops.OPS`.
+    args : tuple of Expr
+        Operands.
+    attrs : tuple
+        Op-specific parameters as sorted ``(name, value)`` pairs (the value of a
+        constant, the name of a symbol, the axis of a reduction).
+    shape : tuple of int
+        Shape of the value; ``()`` for scalars.
+
+    Examples
+    --------
+    >>> from symdiff import Symbol, sin
+    >>> x = Symbol("x")
+    >>> e = x**2 * sin(x)
+    >>> e is x**2 * sin(x)
+    True
+    >>> e.op, e.shape
+    ('mul', ())
+    """
+
+    __slots__ = ("op", "args", "attrs", "shape", "key", "__weakref__")
+
+    def __new__(cls, *args, **kwargs):
+        raise TypeError(
+            "Expr nodes are built with Symbol(...), numbers, operators and functions"
+        )
+
+    def __setattr__(self, name, value):
+        raise AttributeError("Expr nodes are immutable")
+
+    def __delattr__(self, name):
+        raise AttributeError("Expr nodes are immutable")
+
+    def __copy__(self):
+        return self
+
+    def __deepcopy__(self, memo):
+        return self
+
+    # -- introspection -------------------------------------------------------------
+    @property
+    def params(self):
+        """The op's parameters as a dict (``attrs`` as a mapping)."""
+        return dict(self.attrs)
+
+    @property
+    def ndim(self):
+        """Number of dimensions (0 for scalars)."""
+        return len(self.shape)
+
+    @property
+    def free_symbols(self):
+        """The set of :class:`Symbol` nodes this expression depends on.
+
+        Examples
+        --------
+        >>> from symdiff import symbols
+        >>> x, y = symbols("x y")
+        >>> sorted(s.name for s in (x * y + 1).free_symbols)
+        ['x', 'y']
+        """
+        from symdiff.traverse import topo_order
+
+        return frozenset(n for n in topo_order(self) if n.op == "symbol")
+
+    def subs(self, mapping):
+        """Substitute expressions for symbols (or for any subexpression).
+
+        Examples
+        --------
+        >>> from symdiff import symbols
+        >>> x, y = symbols("x y")
+        >>> print((x**2).subs({x: y + 1}))
+        (y + 1)**2
+        """
+        from symdiff.evaluate import subs
+
+        return subs(self, mapping)
+
+    # -- printing ------------------------------------------------------------------
+    def __str__(self):
+        from symdiff.printing import to_str
+
+        return to_str(self)
+
+    def __repr__(self):
+        return self.__str__()
+
+    def _repr_latex_(self):
+        from symdiff.printing import latex
+
+        return f"${latex(self)}$"
+
+    # -- operators -----------------------------------------------------------------
+    def __add__(self, other):
+        return apply("add", self, other)
+
+    def __radd__(self, other):
+        return apply("add", other, self)
+
+    def __sub__(self, other):
+        return apply("sub", self, other)
+
+    def __rsub__(self, other):
+        return apply("sub", other, self)
+
+    def __mul__(self, other):
+        return apply("mul", self, other)
+
+    def __rmul__(self, other):
+        return apply("mul", other, self)
+
+    def __truediv__(self, other):
+        return apply("div", self, other)
+
+    def __rtruediv__(self, other):
+        return apply("div", other, self)
+
+    def __pow__(self, other):
+        return apply("pow", self, other)
+
+    def __rpow__(self, other):
+        return apply("pow", other, self)
+
+    def __neg__(self):
+        return apply("neg", self)
+
+    def __pos__(self):
+        return self
+
+    def __abs__(self):
+        return apply("abs", self)
+
+    # Expressions are not numpy arrays: let numpy defer to our reflected operators.
+    __array_ufunc__ = None
+
+
+class Symbol(Expr):
+    """A named variable, scalar by default or of a given ``shape``.
+
+    Parameters
+    ----------
+    name : str
+        Any non-empty string (code generation mangles names that are not identifiers).
+    shape : tuple of int, optional
+        The shape of the values it stands for; ``()`` (a scalar) by default.
+
+    Examples
+    --------
+    >>> from symdiff import Symbol
+    >>> x = Symbol("x")
+    >>> x is Symbol("x")
+    True
+    >>> Symbol("A", shape=(2, 3)).shape
+    (2, 3)
+    """
+
+    __slots__ = ()
+
+    def __new__(cls, name, shape=()):
+        if not isinstance(name, str) or not name:
+            raise TypeError(f"a Symbol's name must be a non-empty string, got {name!r}")
+        shape = check_shape(shape)
+        return _intern("symbol", (), (("name", name), ("shape", shape)), shape, cls)
+
+    @property
+    def name(self):
+        """The symbol's name."""
+        return self.attrs[0][1]
+
+
+class Const(Expr):
+    """A constant: an exact ``int`` or ``Fraction``, a ``float``, or a numpy array.
+
+    Build one with :func:`const` (or let operators convert Python numbers).
+
+    Examples
+    --------
+    >>> from symdiff import const
+    >>> const(3).value, const(0.5).value
+    (3, 0.5)
+    """
+
+    __slots__ = ()
+
+    @property
+    def value(self):
+        """The constant's value."""
+        return self.attrs[0][1]
+
+    @property
+    def is_exact(self):
+        """True for ints and Fractions (and integer arrays)."""
+        v = self.value
+        if isinstance(v, np.ndarray):
+            return v.dtype.kind in "iub"
+        return isinstance(v, int | Fraction)
+
+
+def symbols(names, shape=()):
+    """Create symbols from a string of names separated by spaces or commas.
+
+    One name gives one :class:`Symbol`; several give a tuple.
+
+    Examples
+    --------
+    >>> from symdiff import symbols
+    >>> x, y, z = symbols("x y z")
+    >>> symbols("t").name
+    't'
+    """
+    parts = [p for p in names.replace(",", " ").split() if p]
+    if not parts:
+        raise ValueError(f"symbols() needs at least one name, got {names!r}")
+    made = tuple(Symbol(p, shape) for p in parts)
+    return made[0] if len(made) == 1 else made
+
+
+def _normalise_number(v):
+    """Map a Python/numpy number to int, Fraction or float (exact stays exact)."""
+    if isinstance(v, bool | np.bool_):
+        return int(v)
+    if isinstance(v, int | np.integer):
+        return int(v)
+    if isinstance(v, Fraction):
+        return v.numerator if v.denominator == 1 else v
+    if isinstance(v, float | np.floating):
+        return float(v)
+    if isinstance(v, numbers.Rational):
+        return _normalise_number(Fraction(v.numerator, v.denominator))
+    raise TypeError(
+        f"cannot use {v!r} (type {type(v).__name__}) in an expression: "
+        "expected a number, a numpy array or an Expr"
+    )
+
+
+def const(value):
+    """Make a constant node from a number or a numpy array.
+
+    Integers and ``fractions.Fraction`` stay exact; floats stay floats; arrays are
+    copied and frozen.
+
+    Examples
+    --------
+    >>> from fractions import Fraction
+    >>> from symdiff import const
+    >>> const(Fraction(2, 4)).value
+    Fraction(1, 2)
+    >>> const([1.0, 2.0]).shape
+    (2,)
+    """
+    kind = type(value)
+    if kind is float:  # fast path: the common case while differentiating
+        return _intern("const", (), (("value", value),), (), Const, ("f", value.hex()))
+    if kind is int:
+        return _intern("const", (), (("value", value),), (), Const, ("i", value))
+    if isinstance(value, Const):
+        return value
+    if isinstance(value, np.ndarray | list | tuple):
+        arr = np.array(value)
+        if arr.dtype.kind not in "biuf":
+            raise TypeError(f"constant arrays must be numeric, got dtype {arr.dtype}")
+        if arr.ndim == 0:
+            return const(arr.item())
+        if arr.dtype.kind == "b":
+            arr = arr.astype(np.int64)
+        arr.setflags(write=False)
+        attrs = (("value", arr),)
+        key = ("a", arr.dtype.str, arr.shape, arr.tobytes())
+        return _intern("const", (), attrs, arr.shape, Const, key)
+    v = _normalise_number(value)
+    if isinstance(v, int):
+        key = ("i", v)
+    elif isinstance(v, Fraction):
+        key = ("q", v.numerator, v.denominator)
+    else:
+        key = ("f", v.hex())
+    return _intern("const", (), (("value", v),), (), Const, key)
+
+
+def as_expr(value):
+    """Convert ``value`` to an :class:`Expr` (numbers and arrays become constants)."""
+    if isinstance(value, Expr):
+        return value
+    return const(value)
+
+
+# -- interning ----------------------------------------------------------------------
+
+_OP_DIGEST: dict = {}
+_DEGREE_OPS = {"add": max, "sub": max, "maximum": max, "minimum": max}
+
+
+def _sort_key(op, args, attrs, leafkey):
+    """A deterministic total order used to canonicalise commutative operands.
+
+    ``(lead symbol name, -degree, digest)``: reads naturally (``x**2`` before ``x``,
+    constants first) and is stable across runs, unlike ``id``-based hashes.
+    """
+    if not args:
+        if op == "symbol":
+            return (attrs[0][1], -1, _digest_text(repr(leafkey)))
+        return ("", 0, _digest_text(repr(leafkey)))
+    h = _OP_DIGEST.get(op)
+    if h is None:
+        h = _OP_DIGEST[op] = _digest_text(op)
+    if attrs:
+        h = _mix(h, _digest_text(repr(attrs)))
+    lead = ""
+    for a in args:
+        h = _mix(h, a.key[2])
+        if not lead:
+            lead = a.key[0]
+    if op == "mul":
+        deg = args[0].key[1] + args[1].key[1]
+    elif op == "neg":
+        deg = args[0].key[1]
+    elif op in _DEGREE_OPS:
+        deg = min(a.key[1] for a in args)
+    elif op == "pow" and args[1].op == "const" and isinstance(args[1].value, int):
+        deg = args[0].key[1] * args[1].value
+    else:
+        deg = 0
+    return (lead, deg, h)
+
+
+def _intern(op, args, attrs, shape, cls=Expr, leafkey=None):
+    if leafkey is None:
+        leafkey = attrs
+    key = (op, leafkey, *map(id, args))
+    node = _NODES.get(key)
+    if node is not None:
+        return node
+    node = object.__new__(cls)
+    osa = object.__setattr__
+    osa(node, "op", op)
+    osa(node, "args", args)
+    osa(node, "attrs", attrs)
+    osa(node, "shape", shape)
+    osa(node, "key", _sort_key(op, args, attrs, leafkey))
+    _NODES[key] = node
+    return node
+
+
+def make_node(op, args, attrs, shape):
+    """Intern a node as given, with no rewriting (for rules that already canonicalised)."""
+    if len(args) == 2 and OPS[op].commutative and args[1].key < args[0].key:
+        args = (args[1], args[0])
+    return _intern(op, args, attrs, shape)
+
+
+def apply(op, *args, **params):
+    """Build the node ``op(*args, **params)``: check shapes, canonicalise, intern.
+
+    This is the one door through which every non-leaf node is made.
+
+    Examples
+    --------
+    >>> from symdiff import Symbol
+    >>> from symdiff.expr import apply
+    >>> x = Symbol("x")
+    >>> apply("sin", x) is apply("sin", x)
+    True
+    >>> print(apply("add", x, 0))
+    x
+    """
+    try:
+        spec = OPS[op]
+    except KeyError:
+        raise ValueError(f"unknown operation {op!r}") from None
+    for a in args:
+        if not isinstance(a, Expr):
+            args = tuple([a if isinstance(a, Expr) else const(a) for a in args])
+            break
+    if spec.arity is not None and len(args) != spec.arity:
+        raise TypeError(f"{op} takes {spec.arity} argument(s), got {len(args)}")
+    if params:
+        params = spec.check_params(args, params) if spec.check_params else params
+        attrs = tuple(sorted(params.items()))
+    else:
+        attrs = ()
+    shape = spec.shape(op, args, params)
+    for rule in spec.canon:
+        out = rule(op, args, params, shape)
+        if out is not None:
+            return out
+    if spec.commutative and args[1].key < args[0].key:
+        args = (args[1], args[0])
+    return _intern(op, args, attrs, shape)
+
+
+from symdiff.ops import OPS  # noqa: E402  (the op table needs Expr defined first)
