@@ -28,7 +28,9 @@ tensor([ 0.,  4.,  8., 12.])
 from __future__ import annotations
 
 import contextlib
+import itertools
 import math
+import operator
 import types
 
 import numpy as np
@@ -100,6 +102,9 @@ _GRAD_ENABLED = True
 _TRANSFORM_DEPTH = 0
 
 _new = object.__new__
+# Creation numbers of recorded tensors: inputs are always created before their
+# results, so sorting by this number is a topological order (see _toposort).
+_next_seq = itertools.count().__next__
 
 
 class GradError(RuntimeError):
@@ -275,6 +280,7 @@ def _apply(op, inputs, attrs=()):
         t._op = op
         t._parents = tuple(parents)
         t._args = args
+        t._seq = _next_seq()
     else:
         t._rg = False
         t._op = None
@@ -338,6 +344,7 @@ def _unary(op):
             t._op = op
             t._parents = (x,)
             t._args = (d,)
+            t._seq = _next_seq()
         else:
             t._rg = False
             t._op = None
@@ -376,6 +383,7 @@ def _binary(op, reflected=False):
         if (ra or rb) and _GRAD_ENABLED:
             t._rg = True
             t._op = op
+            t._seq = _next_seq()
             if reflected:
                 t._parents = (other if rb else None, self if ra else None)
                 t._args = (od, sd)
@@ -590,7 +598,8 @@ class Tensor:
     tensor([2., 4.])
     """
 
-    __slots__ = ("data", "grad", "_rg", "_op", "_parents", "_args")
+    # _seq (creation number) is set on recorded tensors only.
+    __slots__ = ("data", "grad", "_rg", "_op", "_parents", "_args", "_seq")
     # numpy must hand mixed expressions (ndarray * Tensor) to Tensor's reflected
     # operators instead of treating the Tensor as an object array.
     __array_ufunc__ = None
@@ -1583,34 +1592,31 @@ def _seed(root, gradient, create_graph):
     return _leaf(seed) if create_graph else seed
 
 
-def _toposort(root):
-    """Non-leaf tensors reachable from ``root``, each after all of its inputs.
+_seq_key = operator.attrgetter("_seq")
 
-    An explicit stack replaces recursion, so arbitrarily deep graphs are fine. A
-    node is marked when it is expanded (not when pushed) and emitted when its
-    marker resurfaces, i.e. after all of its inputs.
+
+def _toposort(root):
+    """Recorded tensors reachable from ``root``, each before all of its inputs.
+
+    A tensor is always created after its inputs, so decreasing creation number is
+    a valid order for the backward pass: one iterative sweep collects the
+    reachable set (no recursion, so any depth is fine) and a sort orders it.
     """
-    order = []
     if root._op is None:
-        return order
-    seen = set()
-    stack = [(root, False)]
-    push = stack.append
-    pop = stack.pop
+        return []
+    nodes = [root]
+    seen = {id(root)}
+    stack = [root]
     while stack:
-        t, expanded = pop()
-        if expanded:
-            order.append(t)
-            continue
-        k = id(t)
-        if k in seen:
-            continue
-        seen.add(k)
-        push((t, True))
-        for p in t._parents:
-            if p is not None and p._op is not None and id(p) not in seen:
-                push((p, False))
-    return order
+        for p in stack.pop()._parents:
+            if p is not None and p._op is not None:
+                k = id(p)
+                if k not in seen:
+                    seen.add(k)
+                    nodes.append(p)
+                    stack.append(p)
+    nodes.sort(key=_seq_key, reverse=True)
+    return nodes
 
 
 def _unbroadcast(F, g, shape):
@@ -1662,9 +1668,14 @@ def _run_backward(root, seed, retain_graph, create_graph, inputs=None):
             _deliver(root, seed, captured, assigned, create_graph)
             return _collect(inputs, captured)
         grads = {id(root): seed}
-        for t in reversed(order):
+        free = not retain_graph
+        capturing = captured is not None
+        # The common case (plain backward into .grad) adds into an existing leaf
+        # gradient inline; everything else goes through _deliver.
+        inline_leaves = not capturing and not create_graph
+        for t in order:
             g = grads.pop(id(t))
-            if captured is not None and id(t) in captured:
+            if capturing and id(t) in captured:
                 captured[id(t)] = g
             op = t._op
             args = t._args
@@ -1679,21 +1690,27 @@ def _run_backward(root, seed, retain_graph, create_graph, inputs=None):
                 ) + args[op.nin :]
             else:
                 y = t.data
-            vjps = op.vjps
-            for i, p in enumerate(parents):
+            for p, vjp in zip(parents, op.vjps, strict=True):
                 if p is None:
                     continue
-                gp = vjps[i](F, g, y, *args)
+                gp = vjp(F, g, y, *args)
                 pshape = p.data.shape
                 if gp.shape != pshape:
                     gp = _unbroadcast(F, gp, pshape)
                 if p._op is None:
-                    _deliver(p, gp, captured, assigned, create_graph)
+                    cur = p.grad
+                    if inline_leaves and cur is not None:
+                        new = cur.data + gp
+                        if new.dtype != p.data.dtype:
+                            new = new.astype(p.data.dtype)
+                        cur.data = new
+                    else:
+                        _deliver(p, gp, captured, assigned, create_graph)
                 else:
                     k = id(p)
                     prev = grads.get(k)
                     grads[k] = gp if prev is None else prev + gp
-            if not retain_graph and op.saves:
+            if free and op.saves:
                 t._args = None
     finally:
         _GRAD_ENABLED = prev_mode

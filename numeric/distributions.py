@@ -275,6 +275,8 @@ def _integer_array(value, name, owner, *, minimum=None):
     )
     if minimum is not None:
         _require(arr >= minimum, owner, name, arr, "must be a non-negative integer")
+    # Beyond 2^53 floats no longer hold every integer; int64 ends at 2^63.
+    _require(np.abs(arr) <= 2.0**53, owner, name, arr, "must be at most 2**53")
     return arr.astype(np.int64)
 
 
@@ -563,6 +565,10 @@ class Distribution:
         shape = _sample_shape(size, type(self).__name__ + ".sample") + self.batch_shape
         return self._sample(shape, rng)
 
+    def _draw(self, shape, rng):
+        """Draws for summing (numeric.simulate): may use a narrower dtype."""
+        return self._sample(shape, rng)
+
     def to_scipy(self):
         """The equivalent frozen :mod:`scipy.stats` distribution.
 
@@ -709,10 +715,12 @@ class Bernoulli(DiscreteDistribution):
         z = np.zeros(self.batch_shape, dtype=np.int64)
         return z, z + 1
 
+    def _draw(self, shape, rng):
+        # U < p has probability exactly p for U uniform on [0, 1).
+        return rng.random(shape) < self._p
+
     def _sample(self, shape, rng):
-        # U < p has probability exactly p for U uniform on [0, 1); bool -> int keeps
-        # the draw a count, so sums of Bernoulli draws stay exact.
-        return (rng.random(shape) < self._p).astype(np.int64)
+        return self._draw(shape, rng).astype(np.int64)
 
     def _to_scipy(self, stats):
         return stats.bernoulli(_out(self._p))
@@ -773,7 +781,7 @@ class Binomial(DiscreteDistribution):
         return np.zeros(self.batch_shape, dtype=np.int64), np.array(self._n)
 
     def _sample(self, shape, rng):
-        return rng.binomial(self._n, self._p, size=shape).astype(np.int64)
+        return rng.binomial(self._n, self._p, size=shape).astype(np.int64, copy=False)
 
     def _to_scipy(self, stats):
         return stats.binom(_out(self._n), _out(self._p))
@@ -844,7 +852,7 @@ class Poisson(DiscreteDistribution):
         )
 
     def _sample(self, shape, rng):
-        return rng.poisson(self._rate, size=shape).astype(np.int64)
+        return rng.poisson(self._rate, size=shape).astype(np.int64, copy=False)
 
     def _to_scipy(self, stats):
         return stats.poisson(_out(self._rate))
@@ -1239,7 +1247,8 @@ class Multinomial(DiscreteDistribution):
         return np.zeros(self._probs.shape, dtype=np.int64), np.array(hi)
 
     def _sample(self, shape, rng):
-        return rng.multinomial(self._n, self._probs, size=shape).astype(np.int64)
+        draws = rng.multinomial(self._n, self._probs, size=shape)
+        return draws.astype(np.int64, copy=False)
 
     def _to_scipy(self, stats):
         return stats.multinomial(_out(self._n), np.array(self._probs))

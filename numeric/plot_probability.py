@@ -180,7 +180,7 @@ def plot_central_limit(result, *, bins=60, figsize=(4.5, 3.5)):
     ax.set_title(
         f"Kolmogorov distance {result.kolmogorov:.3f} <= bound {result.bound:.3f}"
     )
-    ax.legend()
+    ax.legend(loc="upper left", fontsize="small")
     return fig
 
 

@@ -30,11 +30,14 @@ from scipy import special
 
 from numeric.distributions import (
     Bernoulli,
+    Binomial,
     DiscreteDistribution,
+    DiscreteUniform,
     Distribution,
     Exponential,
     Multinomial,
     Normal,
+    Poisson,
     Uniform,
     _check_rng,
     _probability_vector,
@@ -148,6 +151,9 @@ class LawOfLargeNumbersResult:
     ----------
     draws : numpy.ndarray, shape (T,)
         The checkpoints ``n`` (numbers of draws) at which the mean was recorded.
+    running_sum : numpy.ndarray, shape (T,)
+        Sum of the first ``n`` draws at each checkpoint (exact integers for discrete
+        distributions).
     running_mean : numpy.ndarray, shape (T,)
         Mean of the first ``n`` draws, at each checkpoint.
     mean : float
@@ -173,6 +179,7 @@ class LawOfLargeNumbersResult:
     """
 
     draws: np.ndarray
+    running_sum: np.ndarray
     running_mean: np.ndarray
     mean: float
     band: np.ndarray
@@ -449,8 +456,18 @@ def _maximal_band(k, total, alpha, *, kind, scale, families=1):
     return lam / k
 
 
+def _accumulator(x):
+    # Integer (and bool) draws are summed exactly in int64; the rest in float64.
+    return np.int64 if x.dtype.kind in "biu" else np.float64
+
+
 def _running_sums(draw, n, checkpoints, chunk_size, progress):
-    """Sums of the first ``c`` draws for each checkpoint ``c``, drawing in chunks."""
+    """Sums of the first ``c`` draws for each checkpoint ``c``, drawing in chunks.
+
+    Each chunk is read once: ``add.reduceat`` sums the pieces between consecutive
+    checkpoints (and the remainder), and a short cumulative sum of those pieces gives
+    the running sums and the chunk's total.
+    """
     out = None
     total = 0
     pos = 0
@@ -458,23 +475,20 @@ def _running_sums(draw, n, checkpoints, chunk_size, progress):
     while start < n:
         size = min(chunk_size, n - start)
         x = draw(size)
+        acc = _accumulator(x)
+        if out is None:
+            out = np.empty(checkpoints.shape[0], dtype=acc)
         end = start + size
         stop = int(np.searchsorted(checkpoints, end, side="right"))
         local = checkpoints[pos:stop] - start
-        if out is None:
-            out = np.empty(checkpoints.shape[0], dtype=x.dtype)
-        if local.size > 32:
-            out[pos:stop] = total + np.cumsum(x)[local - 1]
-        elif local.size:
-            prefix = 0
-            prev = 0
-            vals = np.empty(local.size, dtype=x.dtype)
-            for i, c in enumerate(local):
-                prefix = prefix + x[prev:c].sum()
-                vals[i] = prefix
-                prev = c
-            out[pos:stop] = total + vals
-        total = total + x.sum()
+        if local.size:
+            bounds = local if local[-1] < size else local[:-1]
+            idx = np.concatenate([[0], bounds]).astype(np.intp)
+            prefix = np.cumsum(np.add.reduceat(x, idx, dtype=acc))
+            out[pos:stop] = total + prefix[: local.size]
+            total = total + prefix[-1]
+        else:
+            total = total + x.sum(dtype=acc)
         pos = stop
         start = end
         progress.update(size)
@@ -632,7 +646,7 @@ def coin_experiment(
     cps = _checkpoints(tosses, checkpoints, owner)
     bar = _Progress(tosses, progress, owner)
     heads = _running_sums(
-        lambda size: coin.sample(size, rng), tosses, cps, chunk_size, bar
+        lambda size: coin._draw(size, rng), tosses, cps, chunk_size, bar
     )
     counts = np.stack([heads, cps - heads], axis=1)
     probs = np.array([float(p), 1.0 - float(p)])
@@ -724,11 +738,12 @@ def law_of_large_numbers(
         )
     cps = _checkpoints(n, checkpoints, owner)
     bar = _Progress(n, progress, owner)
-    sums = _running_sums(lambda size: dist.sample(size, rng), n, cps, chunk_size, bar)
+    sums = _running_sums(lambda size: dist._draw(size, rng), n, cps, chunk_size, bar)
     scale = hi - lo if bound == "hoeffding" else float(dist.std())
     band = _maximal_band(cps, n, alpha, kind=bound, scale=scale)
     return LawOfLargeNumbersResult(
         draws=cps,
+        running_sum=sums,
         running_mean=sums / cps,
         mean=float(dist.mean()),
         band=band,
@@ -770,15 +785,14 @@ def _third_moment_ratio(dist):
             k = np.arange(lo, hi + 1.0)
             rho = float(np.sum(dist.pmf(k) * np.abs(k - mu) ** 3))
             return rho / var**1.5
-        name = type(dist).__name__
-        if name == "Poisson":
+        if isinstance(dist, Poisson):
             lam = float(dist.params["rate"])
             return _lyapunov_ratio(lam * (1.0 + 3.0 * lam), var)
-        if name == "Binomial":
+        if isinstance(dist, Binomial):
             nn = float(dist.params["n"])
             pq = float(dist.params["p"]) * (1.0 - float(dist.params["p"]))
             return _lyapunov_ratio(nn * pq * (1.0 + 3.0 * (nn - 2.0) * pq), var)
-        if name == "DiscreteUniform":
+        if isinstance(dist, DiscreteUniform):
             size = hi - lo + 1.0
             return _lyapunov_ratio((size**2 - 1.0) * (3.0 * size**2 - 7.0) / 240.0, var)
         # |X - mu|^3 <= max|X - mu| (X - mu)^2 always holds on a bounded support.
@@ -917,7 +931,8 @@ def central_limit(
         rows = max(1, chunk_size // n)
         for r0 in range(0, m, rows):
             r = min(rows, m - r0)
-            block = dist.sample((r, n), rng).sum(axis=1)
+            x = dist._draw((r, n), rng)
+            block = x.sum(axis=1, dtype=_accumulator(x))
             if sums is None:
                 sums = np.empty(m, dtype=block.dtype)
             sums[r0 : r0 + r] = block
@@ -927,7 +942,8 @@ def central_limit(
             total = 0
             for s0 in range(0, n, chunk_size):
                 size = min(chunk_size, n - s0)
-                total = total + dist.sample(size, rng).sum()
+                x = dist._draw(size, rng)
+                total = total + x.sum(dtype=_accumulator(x))
                 bar.update(size)
             if sums is None:
                 sums = np.empty(m, dtype=np.asarray(total).dtype)

@@ -2,11 +2,11 @@
 
 Both modes walk the topological order once and build derivative nodes with
 :func:`symdiff.expr.apply`, so results are canonicalised, interned, and share nodes with
-the input and with each other.  Only nodes that depend on the differentiation variables
+the input and with each other. Only nodes that depend on the differentiation variables
 are visited, and the cost is a small multiple of the expression's size (no swell).
 
-Gradients of broadcast operands are summed back to the operand's shape here, in one place
-(:func:`_unbroadcast`), not in the op rules.
+Gradients of broadcast operands are summed back to the operand's shape here, in one
+place (:func:`_unbroadcast`), not in the op rules.
 """
 
 from __future__ import annotations
@@ -23,7 +23,9 @@ def _check_wrt(wrt):
     wrt_list = [wrt] if single else list(wrt)
     for w in wrt_list:
         if not isinstance(w, Symbol):
-            raise TypeError(f"can only differentiate with respect to Symbols, got {w!r}")
+            raise TypeError(
+                f"can only differentiate with respect to Symbols, got {w!r}"
+            )
     return single, wrt_list
 
 
@@ -88,8 +90,10 @@ def _reverse(f, wrt_list, seed):
             continue
         spec = OPS[node.op]
         if spec.partials is not None:
-            outs = [_times(g, p) if a in dep else None
-                    for a, p in zip(node.args, spec.partials(node), strict=True)]
+            outs = [
+                _times(g, p) if a in dep else None
+                for a, p in zip(node.args, spec.partials(node), strict=True)
+            ]
         elif spec.vjp is not None:
             outs = spec.vjp(node, g)
         else:
@@ -117,8 +121,10 @@ def _forward(outputs, wrt, tangent):
                     terms.append(_times(t, p))
             out = _add_all(terms) if terms else _zeros(node.shape)
         elif spec.jvp is not None:
-            ts = [t if t is not None else _zeros(a.shape)
-                  for t, a in zip(ts, node.args, strict=True)]
+            ts = [
+                t if t is not None else _zeros(a.shape)
+                for t, a in zip(ts, node.args, strict=True)
+            ]
             out = spec.jvp(node, ts)
         else:
             raise _missing_rule(node)

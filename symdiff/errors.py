@@ -2,7 +2,7 @@
 
 
 class ShapeError(ValueError):
-    """Operand shapes do not fit an operation; the message names the op and both shapes."""
+    """Operand shapes do not fit an operation; the message names op and shapes."""
 
 
 class ParseError(ValueError):

@@ -27,8 +27,10 @@ def _bind(symbols, values):
         if v.dtype.kind in "biu":
             v = v.astype(np.float64)
         elif v.dtype.kind not in "fc":
-            raise TypeError(f"evaluate: value of {s.name!r} must be numeric, got {v.dtype}")
-        if v.shape[v.ndim - s.ndim:] != s.shape or v.ndim < s.ndim:
+            raise TypeError(
+                f"evaluate: value of {s.name!r} must be numeric, got {v.dtype}"
+            )
+        if v.shape[v.ndim - s.ndim :] != s.shape or v.ndim < s.ndim:
             raise ShapeError(
                 f"evaluate: symbol {s.name!r} has shape {s.shape} but its value has "
                 f"shape {v.shape} (extra leading dimensions are a batch)"

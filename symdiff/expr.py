@@ -389,7 +389,7 @@ def _intern(op, args, attrs, shape, cls=Expr, leafkey=None):
 
 
 def make_node(op, args, attrs, shape):
-    """Intern a node as given, with no rewriting (for rules that already canonicalised)."""
+    """Intern a node as given, without rewriting (for already canonical forms)."""
     if len(args) == 2 and OPS[op].commutative and args[1].key < args[0].key:
         args = (args[1], args[0])
     return _intern(op, args, attrs, shape)

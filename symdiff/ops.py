@@ -1,16 +1,16 @@
 """THE op table: every operation symdiff knows, defined once.
 
 An entry (:class:`OpSpec`) gives an operation's arity, shape rule, numpy implementation,
-derivative, printing and sympy mapping.  Every pass (evaluate, diff, print, code
-generation, sympy bridge, strategies) reads this table, so adding an operation touches this
-file plus its tests; a table-driven test walks every entry.
+derivative, printing and sympy mapping. Every pass (evaluate, diff, print, code
+generation, sympy bridge, strategies) reads this table, so adding an operation touches
+this file plus its tests; a table-driven test walks every entry.
 
 Derivatives come in one of two forms:
 
 * ``partials(node)`` for elementwise ops: the local partial derivative of the node with
-  respect to each argument, as expressions (``None`` for "does not depend").  Reverse mode
-  multiplies them by the adjoint, forward mode by the tangents; broadcasting is undone once,
-  in the driver (:mod:`symdiff.diff`).
+  respect to each argument, as expressions (``None`` for "does not depend"). Reverse
+  mode multiplies them by the adjoint, forward mode by the tangents; broadcasting is
+  undone once, in the driver (:mod:`symdiff.diff`).
 * ``vjp(node, g)`` / ``jvp(node, tangents)`` for structural ops (reductions, reshapes),
   which are linear maps that cannot be written as a pointwise product.
 """
@@ -78,7 +78,7 @@ def _ufunc(f):
     return lambda node, *vals: f(*vals)
 
 
-# -- leaves -----------------------------------------------------------------------------
+# -- leaves ----------------------------------------------------------------------------
 
 
 def _const_impl(node):
@@ -92,8 +92,15 @@ def _symbol_impl(node):
 
 defop("const", 0, _const_impl, doc="a constant", elementwise=False)
 defop("symbol", 0, _symbol_impl, doc="a variable", elementwise=False)
-defop("pi", 0, lambda node: math.pi, doc="the number pi", elementwise=False,
-      latex=r"\pi", sympy=lambda node: _sp().pi)
+defop(
+    "pi",
+    0,
+    lambda node: math.pi,
+    doc="the number pi",
+    elementwise=False,
+    latex=r"\pi",
+    sympy=lambda node: _sp().pi,
+)
 
 
 def _sp():
@@ -102,7 +109,8 @@ def _sp():
     return sympy
 
 
-# -- arithmetic -------------------------------------------------------------------------
+# -- arithmetic ------------------------------------------------------------------------
+
 
 def _pow_partials(n):
     a, b = n.args
@@ -111,26 +119,78 @@ def _pow_partials(n):
     return (da, db)
 
 
-defop("add", 2, _ufunc(np.add), doc="addition", infix=" + ", prec=10,
-      commutative=True, latex="{0} + {1}",
-      partials=lambda n: (1, 1), sympy=lambda n, a, b: a + b)
-defop("sub", 2, _ufunc(np.subtract), doc="subtraction", infix=" - ", prec=10,
-      latex="{0} - {1}",
-      partials=lambda n: (1, -1), sympy=lambda n, a, b: a - b)
-defop("mul", 2, _ufunc(np.multiply), doc="multiplication", infix="*", prec=20,
-      commutative=True, latex=r"{0} \cdot {1}",
-      partials=lambda n: (n.args[1], n.args[0]), sympy=lambda n, a, b: a * b)
-defop("div", 2, _ufunc(np.true_divide), doc="division", infix="/", prec=20,
-      latex=r"\frac{{{0}}}{{{1}}}",
-      partials=lambda n: (1 / n.args[1], -(n / n.args[1])),
-      sympy=lambda n, a, b: a / b)
-defop("neg", 1, _ufunc(np.negative), doc="negation", infix="-", prec=30,
-      latex="-{0}", partials=lambda n: (-1,), sympy=lambda n, a: -a)
-defop("pow", 2, _ufunc(np.power), doc="power", infix="**", prec=40,
-      latex="{0}^{{{1}}}", partials=_pow_partials, sympy=lambda n, a, b: a**b)
+defop(
+    "add",
+    2,
+    _ufunc(np.add),
+    doc="addition",
+    infix=" + ",
+    prec=10,
+    commutative=True,
+    latex="{0} + {1}",
+    partials=lambda n: (1, 1),
+    sympy=lambda n, a, b: a + b,
+)
+defop(
+    "sub",
+    2,
+    _ufunc(np.subtract),
+    doc="subtraction",
+    infix=" - ",
+    prec=10,
+    latex="{0} - {1}",
+    partials=lambda n: (1, -1),
+    sympy=lambda n, a, b: a - b,
+)
+defop(
+    "mul",
+    2,
+    _ufunc(np.multiply),
+    doc="multiplication",
+    infix="*",
+    prec=20,
+    commutative=True,
+    latex=r"{0} \cdot {1}",
+    partials=lambda n: (n.args[1], n.args[0]),
+    sympy=lambda n, a, b: a * b,
+)
+defop(
+    "div",
+    2,
+    _ufunc(np.true_divide),
+    doc="division",
+    infix="/",
+    prec=20,
+    latex=r"\frac{{{0}}}{{{1}}}",
+    partials=lambda n: (1 / n.args[1], -(n / n.args[1])),
+    sympy=lambda n, a, b: a / b,
+)
+defop(
+    "neg",
+    1,
+    _ufunc(np.negative),
+    doc="negation",
+    infix="-",
+    prec=30,
+    latex="-{0}",
+    partials=lambda n: (-1,),
+    sympy=lambda n, a: -a,
+)
+defop(
+    "pow",
+    2,
+    _ufunc(np.power),
+    doc="power",
+    infix="**",
+    prec=40,
+    latex="{0}^{{{1}}}",
+    partials=_pow_partials,
+    sympy=lambda n, a, b: a**b,
+)
 
 
-# -- elementwise functions --------------------------------------------------------------
+# -- elementwise functions -------------------------------------------------------------
+
 
 def _sigmoid(v):
     return scipy.special.expit(v) if not np.iscomplexobj(v) else 1 / (1 + np.exp(-v))
@@ -158,12 +218,29 @@ def _half(x):
     return _A("div", x, 2)
 
 
-def _fn(name, f, doc, partials, sympy_name=None, smooth=True, domain="real",
-        latex=None, sympy=None):
+def _fn(
+    name,
+    f,
+    doc,
+    partials,
+    sympy_name=None,
+    smooth=True,
+    domain="real",
+    latex=None,
+    sympy=None,
+):
     sp_name = sympy_name or name
-    defop(name, 1, _ufunc(f), doc=doc, partials=partials, smooth=smooth,
-          domain=domain, latex=latex or (r"\operatorname{" + name + r"}\left({0}\right)"),
-          sympy=sympy or (lambda n, a: getattr(_sp(), sp_name)(a)))
+    defop(
+        name,
+        1,
+        _ufunc(f),
+        doc=doc,
+        partials=partials,
+        smooth=smooth,
+        domain=domain,
+        latex=latex or (r"\operatorname{" + name + r"}\left({0}\right)"),
+        sympy=sympy or (lambda n, a: getattr(_sp(), sp_name)(a)),
+    )
 
 
 def _A(op, *args, **params):
@@ -173,54 +250,157 @@ def _A(op, *args, **params):
     return apply(op, *args, **params)
 
 
-_fn("sin", np.sin, "sine", lambda n: (_A("cos", n.args[0]),), latex=r"\sin\left({0}\right)")
-_fn("cos", np.cos, "cosine", lambda n: (-_A("sin", n.args[0]),),
-    latex=r"\cos\left({0}\right)")
+_fn(
+    "sin",
+    np.sin,
+    "sine",
+    lambda n: (_A("cos", n.args[0]),),
+    latex=r"\sin\left({0}\right)",
+)
+_fn(
+    "cos",
+    np.cos,
+    "cosine",
+    lambda n: (-_A("sin", n.args[0]),),
+    latex=r"\cos\left({0}\right)",
+)
 _fn("tan", np.tan, "tangent", lambda n: (1 + n**2,), latex=r"\tan\left({0}\right)")
-_fn("asin", np.arcsin, "inverse sine",
-    lambda n: (1 / _A("sqrt", 1 - n.args[0] ** 2),), domain="open_unit",
-    latex=r"\arcsin\left({0}\right)")
-_fn("acos", np.arccos, "inverse cosine",
-    lambda n: (-1 / _A("sqrt", 1 - n.args[0] ** 2),), domain="open_unit",
-    latex=r"\arccos\left({0}\right)")
-_fn("atan", np.arctan, "inverse tangent", lambda n: (1 / (1 + n.args[0] ** 2),),
-    latex=r"\arctan\left({0}\right)")
-_fn("sinh", np.sinh, "hyperbolic sine", lambda n: (_A("cosh", n.args[0]),),
-    latex=r"\sinh\left({0}\right)")
-_fn("cosh", np.cosh, "hyperbolic cosine", lambda n: (_A("sinh", n.args[0]),),
-    latex=r"\cosh\left({0}\right)")
-_fn("tanh", np.tanh, "hyperbolic tangent", lambda n: (1 - n**2,),
-    latex=r"\tanh\left({0}\right)")
+_fn(
+    "asin",
+    np.arcsin,
+    "inverse sine",
+    lambda n: (1 / _A("sqrt", 1 - n.args[0] ** 2),),
+    domain="open_unit",
+    latex=r"\arcsin\left({0}\right)",
+)
+_fn(
+    "acos",
+    np.arccos,
+    "inverse cosine",
+    lambda n: (-1 / _A("sqrt", 1 - n.args[0] ** 2),),
+    domain="open_unit",
+    latex=r"\arccos\left({0}\right)",
+)
+_fn(
+    "atan",
+    np.arctan,
+    "inverse tangent",
+    lambda n: (1 / (1 + n.args[0] ** 2),),
+    latex=r"\arctan\left({0}\right)",
+)
+_fn(
+    "sinh",
+    np.sinh,
+    "hyperbolic sine",
+    lambda n: (_A("cosh", n.args[0]),),
+    latex=r"\sinh\left({0}\right)",
+)
+_fn(
+    "cosh",
+    np.cosh,
+    "hyperbolic cosine",
+    lambda n: (_A("sinh", n.args[0]),),
+    latex=r"\cosh\left({0}\right)",
+)
+_fn(
+    "tanh",
+    np.tanh,
+    "hyperbolic tangent",
+    lambda n: (1 - n**2,),
+    latex=r"\tanh\left({0}\right)",
+)
 _fn("exp", np.exp, "exponential", lambda n: (n,), latex=r"e^{{{0}}}")
-_fn("log", np.log, "natural logarithm", lambda n: (1 / n.args[0],), domain="positive",
-    latex=r"\log\left({0}\right)")
-_fn("log1p", np.log1p, "log(1 + x), accurate near 0", lambda n: (1 / (1 + n.args[0]),),
-    domain="positive", latex=r"\log\left(1 + {0}\right)",
-    sympy=lambda n, a: _sp().log(1 + a))
-_fn("expm1", np.expm1, "exp(x) - 1, accurate near 0", lambda n: (_A("exp", n.args[0]),),
-    latex=r"\left(e^{{{0}}} - 1\right)", sympy=lambda n, a: _sp().exp(a) - 1)
-_fn("sqrt", np.sqrt, "square root", lambda n: (1 / (2 * n),), domain="positive",
-    latex=r"\sqrt{{{0}}}")
-_fn("abs", np.abs, "absolute value (abs'(0) = 0)", lambda n: (_A("sign", n.args[0]),),
-    sympy_name="Abs", smooth=False, latex=r"\left|{0}\right|")
-_fn("sign", np.sign, "sign (-1, 0 or 1); derivative 0 away from 0", lambda n: (None,),
-    smooth=False, latex=r"\operatorname{{sign}}\left({0}\right)")
-_fn("heaviside", _heaviside, "unit step with heaviside(0) = 0", lambda n: (None,),
-    smooth=False, latex=r"\theta\left({0}\right)",
-    sympy=lambda n, a: _sp().Heaviside(a, 0))
-_fn("sigmoid", _sigmoid, "logistic function 1 / (1 + exp(-x))",
-    lambda n: (n * (1 - n),), latex=r"\sigma\left({0}\right)",
-    sympy=lambda n, a: 1 / (1 + _sp().exp(-a)))
-_fn("relu", _relu, "max(x, 0) (relu'(0) = 0)", lambda n: (_A("heaviside", n.args[0]),),
-    smooth=False, latex=r"\operatorname{{relu}}\left({0}\right)",
-    sympy=lambda n, a: _sp().Max(a, 0))
-_fn("softplus", _softplus, "log(1 + exp(x)), computed stably",
+_fn(
+    "log",
+    np.log,
+    "natural logarithm",
+    lambda n: (1 / n.args[0],),
+    domain="positive",
+    latex=r"\log\left({0}\right)",
+)
+_fn(
+    "log1p",
+    np.log1p,
+    "log(1 + x), accurate near 0",
+    lambda n: (1 / (1 + n.args[0]),),
+    domain="positive",
+    latex=r"\log\left(1 + {0}\right)",
+    sympy=lambda n, a: _sp().log(1 + a),
+)
+_fn(
+    "expm1",
+    np.expm1,
+    "exp(x) - 1, accurate near 0",
+    lambda n: (_A("exp", n.args[0]),),
+    latex=r"\left(e^{{{0}}} - 1\right)",
+    sympy=lambda n, a: _sp().exp(a) - 1,
+)
+_fn(
+    "sqrt",
+    np.sqrt,
+    "square root",
+    lambda n: (1 / (2 * n),),
+    domain="positive",
+    latex=r"\sqrt{{{0}}}",
+)
+_fn(
+    "abs",
+    np.abs,
+    "absolute value (abs'(0) = 0)",
+    lambda n: (_A("sign", n.args[0]),),
+    sympy_name="Abs",
+    smooth=False,
+    latex=r"\left|{0}\right|",
+)
+_fn(
+    "sign",
+    np.sign,
+    "sign (-1, 0 or 1); derivative 0 away from 0",
+    lambda n: (None,),
+    smooth=False,
+    latex=r"\operatorname{{sign}}\left({0}\right)",
+)
+_fn(
+    "heaviside",
+    _heaviside,
+    "unit step with heaviside(0) = 0",
+    lambda n: (None,),
+    smooth=False,
+    latex=r"\theta\left({0}\right)",
+    sympy=lambda n, a: _sp().Heaviside(a, 0),
+)
+_fn(
+    "sigmoid",
+    _sigmoid,
+    "logistic function 1 / (1 + exp(-x))",
+    lambda n: (n * (1 - n),),
+    latex=r"\sigma\left({0}\right)",
+    sympy=lambda n, a: 1 / (1 + _sp().exp(-a)),
+)
+_fn(
+    "relu",
+    _relu,
+    "max(x, 0) (relu'(0) = 0)",
+    lambda n: (_A("heaviside", n.args[0]),),
+    smooth=False,
+    latex=r"\operatorname{{relu}}\left({0}\right)",
+    sympy=lambda n, a: _sp().Max(a, 0),
+)
+_fn(
+    "softplus",
+    _softplus,
+    "log(1 + exp(x)), computed stably",
     lambda n: (_A("sigmoid", n.args[0]),),
     latex=r"\operatorname{{softplus}}\left({0}\right)",
-    sympy=lambda n, a: _sp().log(1 + _sp().exp(a)))
-_fn("erf", _erf, "error function",
-    lambda n: (2 * _A("exp", -n.args[0] ** 2) / _A("sqrt", _A("pi")),),
-    latex=r"\operatorname{{erf}}\left({0}\right)")
+    sympy=lambda n, a: _sp().log(1 + _sp().exp(a)),
+)
+_fn(
+    "erf",
+    _erf,
+    "error function",
+    lambda n: (2 * _A("exp", -(n.args[0] ** 2)) / _A("sqrt", _A("pi")),),
+    latex=r"\operatorname{{erf}}\left({0}\right)",
+)
 
 
 def _max_partials(n, sign):
@@ -229,17 +409,34 @@ def _max_partials(n, sign):
     return (_half(1 + sign * s), _half(1 - sign * s))
 
 
-defop("maximum", 2, _ufunc(np.maximum), doc="elementwise maximum", commutative=True,
-      smooth=False, partials=lambda n: _max_partials(n, 1),
-      latex=r"\max\left({0}, {1}\right)", sympy=lambda n, a, b: _sp().Max(a, b))
-defop("minimum", 2, _ufunc(np.minimum), doc="elementwise minimum", commutative=True,
-      smooth=False, partials=lambda n: _max_partials(n, -1),
-      latex=r"\min\left({0}, {1}\right)", sympy=lambda n, a, b: _sp().Min(a, b))
+defop(
+    "maximum",
+    2,
+    _ufunc(np.maximum),
+    doc="elementwise maximum",
+    commutative=True,
+    smooth=False,
+    partials=lambda n: _max_partials(n, 1),
+    latex=r"\max\left({0}, {1}\right)",
+    sympy=lambda n, a, b: _sp().Max(a, b),
+)
+defop(
+    "minimum",
+    2,
+    _ufunc(np.minimum),
+    doc="elementwise minimum",
+    commutative=True,
+    smooth=False,
+    partials=lambda n: _max_partials(n, -1),
+    latex=r"\min\left({0}, {1}\right)",
+    sympy=lambda n, a, b: _sp().Min(a, b),
+)
 
 
-# -- structural ops (shapes, reductions) ------------------------------------------------
+# -- structural ops (shapes, reductions) -----------------------------------------------
 # Axes are stored as negative numbers counted from the end, so that an argument given
 # with extra leading (batch) dimensions is reduced over the same, trailing axes.
+
 
 def _norm_axes(op, axis, ndim):
     if axis is None:
@@ -260,8 +457,10 @@ def _sum_params(args, params):
     extra = set(params) - {"axis", "keepdims"}
     if extra:
         raise TypeError(f"sum: unexpected parameter(s) {sorted(extra)}")
-    return {"axis": _norm_axes("sum", params.get("axis"), a.ndim),
-            "keepdims": bool(params.get("keepdims", False))}
+    return {
+        "axis": _norm_axes("sum", params.get("axis"), a.ndim),
+        "keepdims": bool(params.get("keepdims", False)),
+    }
 
 
 def _sum_shape(op, args, params):
@@ -292,9 +491,19 @@ def _sum_jvp(n, tangents):
     return _A("sum", tangents[0], axis=p["axis"], keepdims=p["keepdims"])
 
 
-defop("sum", 1, _sum_impl, doc="sum over axes", elementwise=False,
-      check_params=_sum_params, shape=_sum_shape, vjp=_sum_vjp, jvp=_sum_jvp,
-      latex=r"\sum {0}", sympy=None)
+defop(
+    "sum",
+    1,
+    _sum_impl,
+    doc="sum over axes",
+    elementwise=False,
+    check_params=_sum_params,
+    shape=_sum_shape,
+    vjp=_sum_vjp,
+    jvp=_sum_jvp,
+    latex=r"\sum {0}",
+    sympy=None,
+)
 
 
 def _shape_param(op):
@@ -319,10 +528,17 @@ def _reshape_impl(node, v):
     return np.reshape(v, batch + node.params["shape"])
 
 
-defop("reshape", 1, _reshape_impl, doc="reshape", elementwise=False,
-      check_params=_shape_param("reshape"), shape=_reshape_shape,
-      vjp=lambda n, g: (_A("reshape", g, shape=n.args[0].shape),),
-      jvp=lambda n, t: _A("reshape", t[0], shape=n.shape))
+defop(
+    "reshape",
+    1,
+    _reshape_impl,
+    doc="reshape",
+    elementwise=False,
+    check_params=_shape_param("reshape"),
+    shape=_reshape_shape,
+    vjp=lambda n, g: (_A("reshape", g, shape=n.args[0].shape),),
+    jvp=lambda n, t: _A("reshape", t[0], shape=n.shape),
+)
 
 
 def _broadcast_shape(op, args, params):
@@ -351,7 +567,14 @@ def sum_to(g, shape):
     return out if out.shape == shape else _A("reshape", out, shape=shape)
 
 
-defop("broadcast_to", 1, _broadcast_impl, doc="broadcast to a shape", elementwise=False,
-      check_params=_shape_param("broadcast_to"), shape=_broadcast_shape,
-      vjp=lambda n, g: (sum_to(g, n.args[0].shape),),
-      jvp=lambda n, t: _A("broadcast_to", t[0], shape=n.shape))
+defop(
+    "broadcast_to",
+    1,
+    _broadcast_impl,
+    doc="broadcast to a shape",
+    elementwise=False,
+    check_params=_shape_param("broadcast_to"),
+    shape=_broadcast_shape,
+    vjp=lambda n, g: (sum_to(g, n.args[0].shape),),
+    jvp=lambda n, t: _A("broadcast_to", t[0], shape=n.shape),
+)

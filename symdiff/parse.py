@@ -1,11 +1,11 @@
 """Safe text -> Expr: a whitelist tokenizer and an operator-precedence parser.
 
-Nothing is ever passed to ``eval``/``exec`` or even to Python's own parser: the grammar is
-a small Python-like subset, read by a loop with explicit operand/operator stacks (so
-deeply nested text parses without recursion).  Names are symbols, unless they are one of
-the op table's functions (which must be called) or ``pi``, ``inf``, ``nan``.  Anything
-else (attribute access, subscripts, lambdas, strings, dunder names, unknown functions) is
-a :class:`ParseError` naming the 1-based column.
+Nothing is ever passed to ``eval``/``exec`` or even to Python's own parser: the grammar
+is a small Python-like subset, read by a loop with explicit operand/operator stacks (so
+deeply nested text parses without recursion). Names are symbols, unless they are one of
+the op table's functions (which must be called) or ``pi``, ``inf``, ``nan``. Anything
+else (attribute access, subscripts, lambdas, strings, dunder names, unknown functions)
+is a :class:`ParseError` naming the 1-based column.
 
 Grammar, loosest to tightest: ``+ -`` (binary), ``* /``, unary ``- +``, ``**`` (right
 associative, its right operand may be unary: ``x**-2``), calls ``f(a, b, axis=0)``,
@@ -27,18 +27,27 @@ _TOKEN = re.compile(
     r"|(?P<name>[A-Za-z_][A-Za-z_0-9]*)"
     r"|(?P<op>\*\*|[-+*/(),=\[\]])"
 )
-_BINARY = {"+": (10, "add"), "-": (10, "sub"), "*": (20, "mul"), "/": (20, "div"),
-           "**": (40, "pow")}
+_BINARY = {
+    "+": (10, "add"),
+    "-": (10, "sub"),
+    "*": (20, "mul"),
+    "/": (20, "div"),
+    "**": (40, "pow"),
+}
 _UNARY_PREC = 30
-_CONSTANTS = {"pi": lambda: apply("pi"), "inf": lambda: const(float("inf")),
-              "nan": lambda: const(float("nan"))}
+_CONSTANTS = {
+    "pi": lambda: apply("pi"),
+    "inf": lambda: const(float("inf")),
+    "nan": lambda: const(float("nan")),
+}
 _LITERALS = {"True": True, "False": False, "None": None}
 MAX_LENGTH = 10_000_000
 
 
 def _functions():
-    return {name for name, spec in OPS.items()
-            if spec.arity != 0 and spec.infix is None}
+    return {
+        name for name, spec in OPS.items() if spec.arity != 0 and spec.infix is None
+    }
 
 
 def _tokenize(text):
@@ -48,14 +57,18 @@ def _tokenize(text):
         m = _TOKEN.match(text, pos)
         if m is None:
             raise ParseError(
-                f"unexpected character {text[pos]!r} at column {pos + 1}", pos + 1)
+                f"unexpected character {text[pos]!r} at column {pos + 1}", pos + 1
+            )
         kind = m.lastgroup
         word = m.group()
         if kind == "name" and keyword.iskeyword(word) and word not in _LITERALS:
             raise ParseError(
-                f"Python keyword {word!r} is not allowed at column {pos + 1}", pos + 1)
+                f"Python keyword {word!r} is not allowed at column {pos + 1}", pos + 1
+            )
         if kind == "name" and word.startswith("__"):
-            raise ParseError(f"name {word!r} is not allowed at column {pos + 1}", pos + 1)
+            raise ParseError(
+                f"name {word!r} is not allowed at column {pos + 1}", pos + 1
+            )
         if kind != "space":
             tokens.append((kind, m.group(), pos + 1))
         pos = m.end()
@@ -155,7 +168,7 @@ class _Parser:
             elif self.peek()[1] != "]":
                 self.fail("expected ',' or ']' in an array literal", self.peek()[2])
 
-    # -- names --------------------------------------------------------------------------
+    # -- names -------------------------------------------------------------------------
     def name(self, text, col):
         if text in _LITERALS:
             self.fail(f"{text!r} is not an expression", col)
@@ -167,7 +180,7 @@ class _Parser:
             return self.symbols[text]
         return Symbol(text)
 
-    # -- the main loop ------------------------------------------------------------------
+    # -- the main loop -----------------------------------------------------------------
     def parse(self):
         operands = []
         # operator stack entries: ("bin", prec, op, col) | ("un", prec, sign, col)
@@ -253,15 +266,20 @@ class _Parser:
             elif kind == "end":
                 reduce_while(-1)
                 if operators:
-                    self.fail("unclosed '('", operators[-1][1] if operators[-1][0]
-                              == "paren" else operators[-1][2])
+                    self.fail(
+                        "unclosed '('",
+                        operators[-1][1]
+                        if operators[-1][0] == "paren"
+                        else operators[-1][2],
+                    )
                 if len(operands) != 1:  # pragma: no cover - the grammar prevents it
                     self.fail("incomplete expression", col)
                 return operands[0]
             else:
-                what = {"[": "subscripts are not supported",
-                        "=": "'=' is only allowed for keyword arguments"}.get(
-                    text, f"unexpected {text!r}")
+                what = {
+                    "[": "subscripts are not supported",
+                    "=": "'=' is only allowed for keyword arguments",
+                }.get(text, f"unexpected {text!r}")
                 if kind == "name" or kind == "number":
                     what = f"missing operator before {text!r}"
                 self.fail(what, col)
@@ -277,7 +295,9 @@ class _Parser:
             if self.peek()[1] == ",":
                 self.take()
             elif self.peek()[1] != ")":
-                self.fail("expected ',' or ')' after a keyword argument", self.peek()[2])
+                self.fail(
+                    "expected ',' or ')' after a keyword argument", self.peek()[2]
+                )
 
     def finish_call(self, call, operands):
         _, name, col, start, kwargs = call

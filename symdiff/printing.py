@@ -22,7 +22,8 @@ ATOM = 100
 _PREC = {"add": 10, "sub": 10, "mul": 20, "div": 20, "neg": 30, "pow": 40}
 
 
-# -- constants --------------------------------------------------------------------------
+# -- constants -------------------------------------------------------------------------
+
 
 def _float_text(v):
     if v != v:
@@ -50,7 +51,9 @@ def _prec(node):
             return ATOM
         if isinstance(v, Fraction):
             return 20
-        return 30 if v < 0 or (isinstance(v, float) and str(v).startswith("-")) else ATOM
+        return (
+            30 if v < 0 or (isinstance(v, float) and str(v).startswith("-")) else ATOM
+        )
     if op == "mul" and _coefficient(node) is not None:
         return 20
     if op == "neg":
@@ -83,7 +86,8 @@ def _call_params(node):
     return out
 
 
-# -- layouts ----------------------------------------------------------------------------
+# -- layouts ---------------------------------------------------------------------------
+
 
 def _str_layout(node):
     op = node.op
@@ -95,8 +99,12 @@ def _str_layout(node):
         return [op]
     if op in ("add", "sub"):
         a, b = node.args
-        if op == "add" and (_PREC.get(b.op) == 10 and _PREC.get(a.op) != 10
-                            or a.op == "const" and b.op != "const"):
+        if op == "add" and (
+            _PREC.get(b.op) == 10
+            and _PREC.get(a.op) != 10
+            or a.op == "const"
+            and b.op != "const"
+        ):
             a, b = b, a
         return [(a, 10, False), f" {'+' if op == 'add' else '-'} ", (b, 10, True)]
     if op == "mul":
@@ -161,7 +169,7 @@ def to_str(expr):
     return _emit(expr, _str_layout, _prec, "(", ")")
 
 
-# -- LaTeX ------------------------------------------------------------------------------
+# -- LaTeX -----------------------------------------------------------------------------
 
 _PLACEHOLDER = re.compile(r"\{(\d)\}")
 
@@ -170,7 +178,7 @@ def _template_pieces(template, args):
     pieces = []
     pos = 0
     for m in _PLACEHOLDER.finditer(template):
-        pieces.append(template[pos:m.start()].replace("{{", "{").replace("}}", "}"))
+        pieces.append(template[pos : m.start()].replace("{{", "{").replace("}}", "}"))
         pieces.append((args[int(m.group(1))], 0, False))
         pos = m.end()
     pieces.append(template[pos:].replace("{{", "{").replace("}}", "}"))
@@ -211,8 +219,11 @@ def _latex_layout(node):
         return [_latex_name(node.name)]
     if op == "mul":
         a, b = node.args
-        sep = r" \cdot " if b.op == "const" or (a.op == "const" and
-                                              b.op == "const") else " "
+        sep = (
+            r" \cdot "
+            if b.op == "const" or (a.op == "const" and b.op == "const")
+            else " "
+        )
         return [(a, 20, False), sep, (b, 20, True)]
     if op == "pow":
         return ["{", (node.args[0], 40, True), "}^{", (node.args[1], 0, False), "}"]
@@ -235,7 +246,8 @@ def latex(expr):
     return _emit(expr, _latex_layout, _latex_prec, r"\left(", r"\right)")
 
 
-# -- Graphviz ---------------------------------------------------------------------------
+# -- Graphviz --------------------------------------------------------------------------
+
 
 def _dot_label(node):
     if node.op == "const":
@@ -256,7 +268,7 @@ def to_dot(*exprs):
     --------
     >>> from symdiff import Symbol, sin, to_dot
     >>> x = Symbol("x")
-    >>> print(to_dot(sin(x) * sin(x)).count("label="))
+    >>> print(to_dot(sin(x) * sin(x)).count("shape="))  # x, sin, 2, pow
     4
     """
     order = topo_order(*exprs)
@@ -267,8 +279,11 @@ def to_dot(*exprs):
         lines.append(f'  n{i} [label="{_dot_label(node)}", shape={shape}];')
     for node, i in index.items():
         for pos, a in enumerate(node.args):
-            tag = f' [label="{pos}"]' if len(node.args) > 1 and node.op in (
-                "sub", "div", "pow") else ""
+            tag = (
+                f' [label="{pos}"]'
+                if len(node.args) > 1 and node.op in ("sub", "div", "pow")
+                else ""
+            )
             lines.append(f"  n{index[a]} -> n{i}{tag};")
     roots = " ".join(f"n{index[e]}" for e in exprs)
     lines.append(f"  {{rank=max; {roots}}}")

@@ -8,21 +8,22 @@ lightly simplified, and ``parse(str(e)) is e``.
 ``simplify`` rules run only in :func:`symdiff.simplify`: collecting like terms and
 powers over whole sums and products, and inverse pairs such as ``log(exp(x))``.
 
-Every rule is ``fn(args, params, shape) -> Expr | None`` (``None``: does not apply).  Its
-guard is the explicit condition at its top.  No rule may change a value at a point where
+A canonicalising rule is ``fn(op, args, params, shape) -> Expr | None`` and a simplify
+rule ``fn(node) -> Expr | None`` (``None``: does not apply).  Its guard is the explicit
+condition at its top.  No rule may change a value at a point where
 its input is defined; identities that hold only on part of the domain say so.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 import math
 import operator
+from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np
 
-from symdiff.expr import Const, apply, const, make_node
+from symdiff.expr import apply, const
 from symdiff.ops import OPS
 
 
@@ -56,7 +57,8 @@ def rule(phase, *ops):
     return register
 
 
-# -- predicates -------------------------------------------------------------------------
+# -- predicates ------------------------------------------------------------------------
+
 
 def _scalar_const(e):
     return e.op == "const" and not e.shape
@@ -79,7 +81,8 @@ ZERO = const(0)
 ONE = const(1)
 
 
-# -- constant folding -------------------------------------------------------------------
+# -- constant folding ------------------------------------------------------------------
+
 
 def _iroot(n, k):
     """Exact integer k-th root of n >= 0, or None."""
@@ -110,9 +113,20 @@ def _exact_pow(b, e):
 
 
 _EXACT_SPECIAL = {  # f(0) (and log(1), acos(1)) for exact arguments
-    ("sin", 0): 0, ("tan", 0): 0, ("asin", 0): 0, ("atan", 0): 0, ("sinh", 0): 0,
-    ("tanh", 0): 0, ("expm1", 0): 0, ("log1p", 0): 0, ("erf", 0): 0, ("cos", 0): 1,
-    ("cosh", 0): 1, ("exp", 0): 1, ("log", 1): 0, ("acos", 1): 0,
+    ("sin", 0): 0,
+    ("tan", 0): 0,
+    ("asin", 0): 0,
+    ("atan", 0): 0,
+    ("sinh", 0): 0,
+    ("tanh", 0): 0,
+    ("expm1", 0): 0,
+    ("log1p", 0): 0,
+    ("erf", 0): 0,
+    ("cos", 0): 1,
+    ("cosh", 0): 1,
+    ("exp", 0): 1,
+    ("log", 1): 0,
+    ("acos", 1): 0,
     ("sigmoid", 0): Fraction(1, 2),
 }
 
@@ -132,9 +146,14 @@ def _fold_exact(op, vals):
         return _exact_pow(*vals)
     if op in ("abs", "sign", "relu", "heaviside", "maximum", "minimum"):
         v = vals[0]
-        return {"abs": lambda: abs(v), "sign": lambda: (v > 0) - (v < 0),
-                "relu": lambda: max(v, 0), "heaviside": lambda: int(v > 0),
-                "maximum": lambda: max(vals), "minimum": lambda: min(vals)}[op]()
+        return {
+            "abs": lambda: abs(v),
+            "sign": lambda: (v > 0) - (v < 0),
+            "relu": lambda: max(v, 0),
+            "heaviside": lambda: int(v > 0),
+            "maximum": lambda: max(vals),
+            "minimum": lambda: min(vals),
+        }[op]()
     if op == "sqrt":
         return _exact_pow(vals[0], Fraction(1, 2))
     return _EXACT_SPECIAL.get((op, vals[0]))
@@ -160,8 +179,9 @@ def fold_constants(op, args, params, shape):
             return None
         return const(float(out))
     with np.errstate(all="ignore"):
-        out = OPS[op].impl(_Probe(args, params), *[float(v) if _exact(v) else v
-                                                   for v in vals])
+        out = OPS[op].impl(
+            _Probe(args, params), *[float(v) if _exact(v) else v for v in vals]
+        )
     out = np.asarray(out)
     if out.dtype.kind not in "biuf" or not np.all(np.isfinite(out)):
         return None
@@ -175,8 +195,14 @@ class _Probe:
         self.args, self.params = args, params
 
 
-_PY_ARITH = {"add": operator.add, "sub": operator.sub, "mul": operator.mul,
-             "div": operator.truediv, "neg": operator.neg, "pow": operator.pow}
+_PY_ARITH = {
+    "add": operator.add,
+    "sub": operator.sub,
+    "mul": operator.mul,
+    "div": operator.truediv,
+    "neg": operator.neg,
+    "pow": operator.pow,
+}
 
 
 def _fits(e, shape):
@@ -184,7 +210,8 @@ def _fits(e, shape):
     return e.shape == shape
 
 
-# -- add / sub / neg --------------------------------------------------------------------
+# -- add / sub / neg -------------------------------------------------------------------
+
 
 @rule("canonicalize", "add")
 def add_identities(op, args, params, shape):
@@ -238,7 +265,8 @@ def neg_identities(op, args, params, shape):
     return None
 
 
-# -- mul / div --------------------------------------------------------------------------
+# -- mul / div -------------------------------------------------------------------------
+
 
 @rule("canonicalize", "mul")
 def mul_identities(op, args, params, shape):
@@ -294,7 +322,8 @@ def div_identities(op, args, params, shape):
     return None
 
 
-# -- pow and functions ------------------------------------------------------------------
+# -- pow and functions -----------------------------------------------------------------
+
 
 @rule("canonicalize", "pow")
 def pow_identities(op, args, params, shape):
@@ -306,8 +335,13 @@ def pow_identities(op, args, params, shape):
         return ONE
     if _is(a, 1) and not shape:
         return ONE
-    if (a.op == "pow" and _scalar_const(b) and isinstance(b.attrs[0][1], int)
-            and _scalar_const(a.args[1]) and isinstance(a.args[1].attrs[0][1], int)):
+    if (
+        a.op == "pow"
+        and _scalar_const(b)
+        and isinstance(b.attrs[0][1], int)
+        and _scalar_const(a.args[1])
+        and isinstance(a.args[1].attrs[0][1], int)
+    ):
         return apply("pow", a.args[0], a.args[1].attrs[0][1] * b.attrs[0][1])
     return None
 
@@ -328,7 +362,8 @@ def extremum_of_same(op, args, params, shape):
     return a if a is b else None
 
 
-# -- simplify phase ---------------------------------------------------------------------
+# -- simplify phase --------------------------------------------------------------------
+
 
 def _coeff_term(e):
     """Split ``e`` into (numeric coefficient, term) with e == coefficient * term."""
@@ -407,8 +442,11 @@ def collect_powers(root):
     for e, s in parts:
         if _scalar_const(e) and (s == 1 or e.attrs[0][1] != 0):
             v = e.attrs[0][1]
-            coeff = coeff * v if s == 1 else (
-                coeff * (Fraction(1) / v if _exact(v) else 1 / v))
+            coeff = (
+                coeff * v
+                if s == 1
+                else (coeff * (Fraction(1) / v if _exact(v) else 1 / v))
+            )
             continue
         base, ex = _base_exp(e)
         if base not in exps:
@@ -462,8 +500,12 @@ def power_of_sqrt(root):
     a, b = root.args
     if a.op == "sqrt" and _is(b, 2):
         return a.args[0]
-    if a.op == "pow" and _is(a.args[1], 2) and _scalar_const(b) and (
-            b.attrs[0][1] == Fraction(1, 2)):
+    if (
+        a.op == "pow"
+        and _is(a.args[1], 2)
+        and _scalar_const(b)
+        and (b.attrs[0][1] == Fraction(1, 2))
+    ):
         return apply("abs", a.args[0])
     return None
 
@@ -477,5 +519,3 @@ def log_of_power(root):
         base = a.args[0] if n % 2 else apply("abs", a.args[0])
         return apply("mul", n, apply("log", base))
     return None
-
-

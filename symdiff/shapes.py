@@ -42,5 +42,7 @@ def check_shape(shape):
         raise ShapeError(f"shape must be a tuple of ints, got {shape!r}") from None
     for d in shape:
         if not isinstance(d, int) or isinstance(d, bool) or d < 0:
-            raise ShapeError(f"shape must be a tuple of non-negative ints, got {shape!r}")
+            raise ShapeError(
+                f"shape must be a tuple of non-negative ints, got {shape!r}"
+            )
     return shape

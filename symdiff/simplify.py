@@ -1,4 +1,4 @@
-"""The simplify driver: apply the ``simplify`` rules bottom-up to a fixed point (capped).
+"""The simplify driver: ``simplify`` rules bottom-up to a fixed point (capped).
 
 One pass rebuilds the DAG in topological order, canonicalising every node and trying the
 rules of its op until none applies.  Sums and products are collected once, at the top of
@@ -63,9 +63,9 @@ def simplify(expr, max_passes=8):
     """Simplify an expression with the registered rewrite rules.
 
     Exact constant folding, identities (``x + 0``, ``x*1``, ``x**0``, ``--x``,
-    ``x - x``), like terms (``2*x + 3*x -> 5*x``), powers (``x*x*x -> x**3``) and inverse
-    pairs (``log(exp(x)) -> x``).  Deterministic, always terminates, and never changes
-    the value at a point where the input is defined.
+    ``x - x``), like terms (``2*x + 3*x -> 5*x``), powers (``x*x*x -> x**3``) and
+    inverse pairs (``log(exp(x)) -> x``).  Deterministic, always terminates, and never
+    changes the value at a point where the input is defined.
 
     Parameters
     ----------

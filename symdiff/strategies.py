@@ -8,7 +8,6 @@ ops with a restricted domain get an argument mapped into it (``log(u)`` is drawn
 overflow (``exp(exp(exp(x)))``), so compare only where values are finite.
 """
 
-
 from hypothesis import strategies as st
 
 from symdiff.expr import apply, const
@@ -18,9 +17,14 @@ _SKIP = {"pi"}  # leaves that are drawn as constants instead
 
 
 def _unary_ops(smooth_only):
-    return sorted(name for name, spec in OPS.items()
-                  if spec.arity == 1 and spec.elementwise and name not in _SKIP
-                  and (spec.smooth or not smooth_only))
+    return sorted(
+        name
+        for name, spec in OPS.items()
+        if spec.arity == 1
+        and spec.elementwise
+        and name not in _SKIP
+        and (spec.smooth or not smooth_only)
+    )
 
 
 def _wrap(op, u):
@@ -44,8 +48,15 @@ def constants():
     ).map(const)
 
 
-def expressions(symbols, *, max_leaves=12, smooth=True, defined=True,
-                unary_ops=None, binary_ops=("add", "sub", "mul", "div", "pow")):
+def expressions(
+    symbols,
+    *,
+    max_leaves=12,
+    smooth=True,
+    defined=True,
+    unary_ops=None,
+    binary_ops=("add", "sub", "mul", "div", "pow"),
+):
     """A strategy drawing random scalar expressions over ``symbols``.
 
     Parameters
@@ -83,9 +94,11 @@ def expressions(symbols, *, max_leaves=12, smooth=True, defined=True,
 
     def extend(children):
         unary_node = st.tuples(st.sampled_from(unary), children).map(
-            lambda t: apply(t[0], _wrap(t[0], t[1]) if defined else t[1]))
+            lambda t: apply(t[0], _wrap(t[0], t[1]) if defined else t[1])
+        )
         binary_node = st.tuples(st.sampled_from(binary), children, children).map(
-            lambda t: _binary(t[0], t[1], t[2], defined))
+            lambda t: _binary(t[0], t[1], t[2], defined)
+        )
         return st.one_of(unary_node, binary_node)
 
     return st.recursive(leaves, extend, max_leaves=max_leaves)
@@ -102,5 +115,3 @@ def _binary(op, a, b, defined):
             return a ** max(0, min(b.attrs[0][1], 3))
         return (a**2 + 1) ** (apply("tanh", b) * 2)
     return apply(op, a, b)
-
-

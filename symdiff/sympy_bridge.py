@@ -18,8 +18,16 @@ def _sympy():
     return sympy
 
 
-def to_sympy(expr):
+def to_sympy(expr, evaluate=True):
     """Convert a scalar expression to SymPy (symbols become real SymPy symbols).
+
+    Parameters
+    ----------
+    expr : Expr
+    evaluate : bool, optional
+        Let SymPy evaluate (canonicalise) each node as it is built.  SymPy's evaluation
+        costs time per node that grows with depth; for very deep expressions (10,000+
+        levels) pass ``evaluate=False`` to get SymPy's unevaluated form in linear time.
 
     Examples
     --------
@@ -30,6 +38,9 @@ def to_sympy(expr):
     x**2/3 + 1/(1 + exp(-x))
     """
     sp = _sympy()
+    if not evaluate:
+        with sp.core.parameters.evaluate(False):
+            return to_sympy(expr, evaluate=True)
     memo = {}
     for node in topo_order(expr):
         if node.shape:
@@ -46,8 +57,11 @@ def to_sympy(expr):
             elif isinstance(v, int):
                 memo[node] = sp.Integer(v)
             else:
-                memo[node] = sp.Float(v) if v == v and abs(v) != float("inf") else (
-                    sp.nan if v != v else (sp.oo if v > 0 else -sp.oo))
+                memo[node] = (
+                    sp.Float(v)
+                    if v == v and abs(v) != float("inf")
+                    else (sp.nan if v != v else (sp.oo if v > 0 else -sp.oo))
+                )
         else:
             rule = OPS[node.op].sympy
             if rule is None:
@@ -101,9 +115,11 @@ def _from_sympy_node(sp, s, args, symbols):
             return (1 + apply("sign", x)) / 2
         # a step with any other value at 0: add it where sign(x) == 0
         return apply("heaviside", x) + Fraction(int(h0.p), int(h0.q)) * (
-            1 - apply("abs", apply("sign", x)))
+            1 - apply("abs", apply("sign", x))
+        )
     name = {"Abs": "abs", "asin": "asin", "acos": "acos", "atan": "atan"}.get(
-        type(s).__name__, type(s).__name__)
+        type(s).__name__, type(s).__name__
+    )
     if name in OPS and OPS[name].infix is None and OPS[name].arity == len(args):
         return apply(name, *args)
     raise ValueError(f"from_sympy: no symdiff form for SymPy's {type(s).__name__}")
@@ -141,13 +157,17 @@ def from_sympy(expr, symbols=None):
         if s in memo:
             stack.pop()
             continue
-        pending = [a for a in s.args if a not in memo and not isinstance(s, sp.Heaviside)]
+        pending = [
+            a for a in s.args if a not in memo and not isinstance(s, sp.Heaviside)
+        ]
         if isinstance(s, sp.Heaviside):
             pending = [a for a in s.args[:1] if a not in memo]
         if pending:
             stack.extend(pending)
             continue
         stack.pop()
-        args = [memo[a] for a in (s.args[:1] if isinstance(s, sp.Heaviside) else s.args)]
+        args = [
+            memo[a] for a in (s.args[:1] if isinstance(s, sp.Heaviside) else s.args)
+        ]
         memo[s] = _from_sympy_node(sp, s, args, table)
     return memo[expr]

@@ -12,7 +12,7 @@ def topo_order(*roots):
     >>> from symdiff.traverse import topo_order
     >>> x = Symbol("x")
     >>> [str(n) for n in topo_order(sin(x) + x)]
-    ['x', 'sin(x)', 'sin(x) + x']
+    ['x', 'sin(x)', 'x + sin(x)']
     """
     done = set()
     order = []

@@ -50,8 +50,8 @@ def test_accumulation_and_zeroing_match_torch():
 
 def test_retain_graph_matches_torch():
     results = []
-    for m, make in ((ag, lambda v: tensor(v, requires_grad=True)),
-                    (torch, lambda v: T(v, requires_grad=True))):
+    for make in (lambda v: tensor(v, requires_grad=True),
+                 lambda v: T(v, requires_grad=True)):
         x = make(2.0)
         z = (x**2) ** 2
         z.backward(retain_graph=True)
@@ -146,8 +146,8 @@ def test_grad_object_identity_matches_torch():
 
 def test_detach_matches_torch():
     outs = []
-    for m, make in ((ag, lambda v: tensor(v, requires_grad=True)),
-                    (torch, lambda v: T(v, requires_grad=True))):
+    for make in (lambda v: tensor(v, requires_grad=True),
+                 lambda v: T(v, requires_grad=True)):
         x = make(np.arange(4.0))
         y = x * x
         u = y.detach()

@@ -1,0 +1,69 @@
+"""Printing: readable str, LaTeX, Graphviz."""
+
+from fractions import Fraction
+
+import pytest
+
+from symdiff import (
+    const,
+    exp,
+    latex,
+    log,
+    maximum,
+    pi,
+    sigmoid,
+    sin,
+    sqrt,
+    symbols,
+    to_dot,
+)
+
+x, y = symbols("x y")
+
+
+@pytest.mark.parametrize(
+    "build, text",
+    [
+        (lambda: 3 * x**2 - 4 * x, "3*x**2 - 4*x"),
+        (lambda: x / 3, "x/3"),
+        (lambda: -x / 3, "-x/3"),
+        (lambda: 2 * x / 3, "2*x/3"),
+        (lambda: (x + y) * (x - y), "(x + y)*(x - y)"),
+        (lambda: x - (y - x), "x - (y - x)"),
+        (lambda: (x**y) ** 2, "(x**y)**2"),
+        (lambda: x ** (y**2), "x**y**2"),
+        (lambda: (-2) ** x, "(-2)**x"),
+        (lambda: x ** const(Fraction(1, 2)), "x**(1/2)"),
+        (lambda: -(x * y), "-x*y"),
+        (lambda: 1 / x, "1/x"),
+        (lambda: x + 1, "x + 1"),
+        (lambda: 2 * (x * sin(y)), "2*x*sin(y)"),
+        (lambda: exp(-(x**2)), "exp(-x**2)"),
+        (lambda: maximum(x, y), "maximum(x, y)"),
+        (lambda: pi * x, "pi*x"),
+        (lambda: x * 1e-5, "1e-05*x"),
+    ],
+)
+def test_str(build, text):
+    assert str(build()) == text
+    assert repr(build()) == text
+
+
+def test_latex():
+    assert latex(x**2 / (1 + sin(y))) == r"\frac{{x}^{2}}{\sin\left(y\right) + 1}"
+    assert latex(sqrt(x) * pi) == r"\pi \sqrt{x}" or "sqrt" in latex(sqrt(x) * pi)
+    assert latex(sigmoid(x)) == r"\sigma\left(x\right)"
+    assert latex(const(Fraction(-1, 3))) == r"-\frac{1}{3}"
+    assert latex(symbols("x_1")) == "x_{1}"
+    assert (x + y)._repr_latex_() == "$x + y$"
+    assert latex(log(x) * 2) == r"2 \log\left(x\right)"
+
+
+def test_dot_draws_shared_nodes_once():
+    s = sin(x)
+    e = s * s + s
+    dot = to_dot(e)
+    assert dot.startswith("digraph")
+    assert dot.count('label="sin"') == 1
+    assert dot.count("shape=") == 5  # x, sin, the exponent 2, pow, add
+    assert dot.count("->") == 5
