@@ -13,17 +13,23 @@ Two measurements, each against references run in this same process:
 
 Run: ``python benchmarks/autograd_overhead.py``. Each figure is the best of
 several repeats (the least disturbed by other processes), with the contenders run
-in turns.
+in turns and BLAS limited to one thread (unless the environment sets it).
 """
 
 from __future__ import annotations
 
 import math
+import os
 import sys
 import time
 from pathlib import Path
 
-import numpy as np
+# One BLAS thread for every contender: with two threads on a shared machine the
+# matmul times swing with the scheduler far more than with the code under test.
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -31,6 +37,8 @@ from numeric import autograd as ag  # noqa: E402
 
 try:
     import torch
+
+    torch.set_num_threads(1)
 except ImportError:  # torch is an optional reference
     torch = None
 

@@ -1799,7 +1799,10 @@ def _argnums(argnums, nargs, what):
                 f"{what}: argnums {argnums!r} does not index the {nargs} positional "
                 f"argument(s)"
             )
-    return single, tuple(n % nargs for n in nums)
+    nums = tuple(n % nargs for n in nums)
+    if len(set(nums)) != len(nums):
+        raise ValueError(f"{what}: argnums {argnums!r} names an argument twice")
+    return single, nums
 
 
 def _float_leaf(v, what):
@@ -1814,16 +1817,19 @@ def _float_leaf(v, what):
 def _value_and_grads(f, argnums, args, kwargs, what):
     global _TRANSFORM_DEPTH
     single, nums = _argnums(argnums, len(args), what)
-    nested = _TRANSFORM_DEPTH > 0
+    # Inside another transform, or given tensors that are already being tracked,
+    # the gradient must itself be recorded so the caller can differentiate it.
+    create = _TRANSFORM_DEPTH > 0
+    tensor_out = create
     args = list(args)
     targets = []
-    tensor_out = nested
     for n in nums:
         a = args[n]
         if type(a) is Tensor:
             tensor_out = True
             if a._rg:
                 # Keep the caller's tensor so the result stays connected to it.
+                create = True
                 targets.append(a)
                 continue
         leaf = _float_leaf(a, what)
@@ -1842,8 +1848,7 @@ def _value_and_grads(f, argnums, args, kwargs, what):
                 )
             if out._rg:
                 grads = _run_backward(
-                    out, _seed(out, None, tensor_out), tensor_out, tensor_out,
-                    targets,
+                    out, _seed(out, None, create), create, create, targets
                 )
             else:
                 grads = [None] * len(targets)
@@ -1853,9 +1858,10 @@ def _value_and_grads(f, argnums, args, kwargs, what):
     for x, g in zip(targets, grads, strict=True):
         if g is None:
             g = _scalarize(np.zeros_like(x.data))
-            g = _leaf(g) if tensor_out else g
-        elif not tensor_out:
+        if type(g) is not Tensor:
             g = _scalarize(np.asarray(g))
+            if tensor_out:
+                g = _leaf(g)
         result.append(g)
     value = out if tensor_out else out.data
     return value, (result[0] if single else tuple(result))

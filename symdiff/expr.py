@@ -22,7 +22,14 @@ import numpy as np
 
 from symdiff.shapes import check_shape
 
-_NODES: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
+# key -> weakref.KeyedRef to the node; the ref's callback drops the entry when the
+# node dies (like WeakValueDictionary, but with C-level lookups on the hot path)
+_NODES: dict = {}
+
+
+def _forget(ref):
+    if _NODES.get(ref.key) is ref:
+        del _NODES[ref.key]
 _MASK = (1 << 64) - 1
 
 
@@ -374,9 +381,11 @@ def _intern(op, args, attrs, shape, cls=Expr, leafkey=None):
     if leafkey is None:
         leafkey = attrs
     key = (op, leafkey, *map(id, args))
-    node = _NODES.get(key)
-    if node is not None:
-        return node
+    ref = _NODES.get(key)
+    if ref is not None:
+        node = ref()
+        if node is not None:
+            return node
     node = object.__new__(cls)
     osa = object.__setattr__
     osa(node, "op", op)
@@ -384,7 +393,7 @@ def _intern(op, args, attrs, shape, cls=Expr, leafkey=None):
     osa(node, "attrs", attrs)
     osa(node, "shape", shape)
     osa(node, "key", _sort_key(op, args, attrs, leafkey))
-    _NODES[key] = node
+    _NODES[key] = weakref.KeyedRef(node, _forget, key)
     return node
 
 

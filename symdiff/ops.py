@@ -57,6 +57,7 @@ class OpSpec:
     prec: int = 100  # printing precedence (higher binds tighter)
     latex: str | None = None  # template over the printed arguments {0}, {1}
     sympy: Callable | None = None  # to_sympy(node, *sympy_args)
+    code: str | Callable | None = None  # numpy source: "np.sin({0})" or fn(node, names)
     commutative: bool = False
     smooth: bool = True  # False: has points where the derivative is a documented choice
     domain: str = "real"  # where strategies may evaluate it: real|positive|open_unit
@@ -578,3 +579,49 @@ defop(
     vjp=lambda n, g: (sum_to(g, n.args[0].shape),),
     jvp=lambda n, t: _A("broadcast_to", t[0], shape=n.shape),
 )
+
+
+# -- numpy source for code generation (symdiff.codegen) ---------------------------------
+# A template over the argument names {0}, {1}, or a function (node, names) -> source.
+# Generated modules import only numpy (as ``np``), so templates are plain numpy.  Axes
+# are negative (see above), so the same code serves batched arguments.
+
+
+def _sum_code(node, names):
+    p = node.params
+    return f"np.sum({names[0]}, axis={p['axis']!r}, keepdims={p['keepdims']!r})"
+
+
+def _reshape_code(node, names):
+    (a,) = names
+    k = node.args[0].ndim
+    return f"np.reshape({a}, np.shape({a})[:np.ndim({a}) - {k}] + {node.params['shape']!r})"
+
+
+def _broadcast_code(node, names):
+    (a,) = names
+    src, dst = node.args[0].shape, node.params["shape"]
+    lead = (1,) * (len(dst) - len(src))
+    batch = f"np.shape({a})[:np.ndim({a}) - {len(src)}]"
+    return (f"np.broadcast_to(np.reshape({a}, {batch} + {lead + src!r}), "
+            f"{batch} + {dst!r})")
+
+
+_CODE = {
+    "pi": "np.pi", "add": "{0} + {1}", "sub": "{0} - {1}", "mul": "{0} * {1}",
+    "div": "{0} / {1}", "neg": "-{0}", "pow": "{0} ** {1}",
+    "sin": "np.sin({0})", "cos": "np.cos({0})", "tan": "np.tan({0})",
+    "asin": "np.arcsin({0})", "acos": "np.arccos({0})", "atan": "np.arctan({0})",
+    "sinh": "np.sinh({0})", "cosh": "np.cosh({0})", "tanh": "np.tanh({0})",
+    "exp": "np.exp({0})", "log": "np.log({0})", "log1p": "np.log1p({0})",
+    "expm1": "np.expm1({0})", "sqrt": "np.sqrt({0})", "abs": "np.abs({0})",
+    "sign": "np.sign({0})", "heaviside": "np.heaviside({0}, 0.0)",
+    # exp(-log(1 + exp(-x))): the logistic function without overflow warnings
+    "sigmoid": "np.exp(-np.logaddexp(0.0, -{0}))",
+    "relu": "np.maximum({0}, 0.0)", "softplus": "np.logaddexp(0.0, {0})",
+    "maximum": "np.maximum({0}, {1})", "minimum": "np.minimum({0}, {1})",
+    "sum": _sum_code, "reshape": _reshape_code, "broadcast_to": _broadcast_code,
+    # "erf": numpy has no erf; symdiff.codegen supplies it (see there)
+}
+for _name, _code in _CODE.items():
+    OPS[_name].code = _code

@@ -67,8 +67,9 @@ def unary(elements):
 
 @st.composite
 def binary(draw, left=real, right=real):
-    sa, sb = draw(hnp.mutually_broadcastable_shapes(num_shapes=2, max_dims=3,
-                                                    max_side=3)).input_shapes
+    sa, sb = draw(
+        hnp.mutually_broadcastable_shapes(num_shapes=2, max_dims=3, max_side=3)
+    ).input_shapes
     return [draw(arrays_of(left, sa)), draw(arrays_of(right, sb))], ()
 
 
@@ -85,13 +86,15 @@ def extremum_pair(draw):
 def axis_for(draw, nd):
     if nd == 0:
         return None
-    return draw(st.one_of(
-        st.none(),
-        st.integers(-nd, nd - 1),
-        st.lists(st.integers(0, nd - 1), min_size=1, max_size=nd, unique=True).map(
-            tuple
-        ),
-    ))
+    return draw(
+        st.one_of(
+            st.none(),
+            st.integers(-nd, nd - 1),
+            st.lists(st.integers(0, nd - 1), min_size=1, max_size=nd, unique=True).map(
+                tuple
+            ),
+        )
+    )
 
 
 @st.composite
@@ -112,9 +115,12 @@ def where_case(draw):
 def reshape_case(draw):
     x = draw(arrays_of(real))
     n = x.size
-    target = draw(st.sampled_from(
-        [(n,), x.shape[::-1], (1,) + x.shape, x.shape + (1,)] + ([()] if n == 1 else [])
-    ))
+    target = draw(
+        st.sampled_from(
+            [(n,), x.shape[::-1], (1,) + x.shape, x.shape + (1,)]
+            + ([()] if n == 1 else [])
+        )
+    )
     return [x], (target,)
 
 
@@ -134,17 +140,31 @@ def broadcast_case(draw):
 @st.composite
 def matmul_case(draw):
     n, k, m, b = (draw(st.integers(1, 3)) for _ in range(4))
-    sa, sb = draw(st.sampled_from([
-        ((k,), (k,)), ((n, k), (k,)), ((k,), (k, m)), ((n, k), (k, m)),
-        ((b, n, k), (k, m)), ((b, n, k), (b, k, m)), ((k,), (b, k, m)),
-        ((b, n, k), (k,)), ((b, 1, n, k), (2, k, m)),
-    ]))
+    sa, sb = draw(
+        st.sampled_from(
+            [
+                ((k,), (k,)),
+                ((n, k), (k,)),
+                ((k,), (k, m)),
+                ((n, k), (k, m)),
+                ((b, n, k), (k, m)),
+                ((b, n, k), (b, k, m)),
+                ((k,), (b, k, m)),
+                ((b, n, k), (k,)),
+                ((b, 1, n, k), (2, k, m)),
+            ]
+        )
+    )
     return [draw(arrays_of(real, sa)), draw(arrays_of(real, sb))], ()
 
 
 BASIC_INDICES = [
-    (0,), (slice(1, None),), (Ellipsis, 1), (slice(None), None, slice(0, 4, 2)),
-    (-1, slice(None, None, -1)), (1, 2),
+    (0,),
+    (slice(1, None),),
+    (Ellipsis, 1),
+    (slice(None), None, slice(0, 4, 2)),
+    (-1, slice(None, None, -1)),
+    (1, 2),
 ]
 ADVANCED_INDICES = [
     (np.array([0, 2, 2, 1]),),
@@ -247,8 +267,11 @@ def test_vjp_matches_central_differences(name, data, seed):
     for i, leaf in enumerate(leaves):
         assert leaf.grad.shape == arrays[i].shape
         np.testing.assert_allclose(
-            np.asarray(leaf.grad.data), central_diff(loss, arrays, i),
-            rtol=1e-5, atol=1e-6, err_msg=f"{name}: input {i}",
+            np.asarray(leaf.grad.data),
+            central_diff(loss, arrays, i),
+            rtol=1e-5,
+            atol=1e-6,
+            err_msg=f"{name}: input {i}",
         )
 
 
@@ -354,8 +377,9 @@ def test_broadcast_gradients_are_summed_back_to_input_shapes(shapes, seed):
 def _sum_to(x, shape):
     lead = x.ndim - len(shape)
     x = x.sum(axis=tuple(range(lead)))
-    return x.sum(axis=tuple(i for i, n in enumerate(shape) if n == 1),
-                 keepdims=True).reshape(shape)
+    return x.sum(
+        axis=tuple(i for i, n in enumerate(shape) if n == 1), keepdims=True
+    ).reshape(shape)
 
 
 # ----------------------------------------------------------------------------------
@@ -615,8 +639,9 @@ def test_shape_methods_agree_with_numpy():
     np.testing.assert_array_equal(x.reshape(4, -1).data, a.reshape(4, -1))
     np.testing.assert_array_equal(x.reshape((24,)).data, a.reshape(24))
     np.testing.assert_array_equal(x.sum(axis=(0, 2)).data, a.sum(axis=(0, 2)))
-    np.testing.assert_array_equal(x.max(axis=-1, keepdims=True).data,
-                                  a.max(axis=-1, keepdims=True))
+    np.testing.assert_array_equal(
+        x.max(axis=-1, keepdims=True).data, a.max(axis=-1, keepdims=True)
+    )
     np.testing.assert_array_equal(x[1, :, ::2].data, a[1, :, ::2])
     np.testing.assert_array_equal(ag.zeros(2, 3).data, np.zeros((2, 3)))
     np.testing.assert_array_equal(ag.ones((2,)).data, np.ones(2))
@@ -666,6 +691,20 @@ def test_pow_edge_cases():
     c = tensor(2.0, requires_grad=True)
     (tensor([0.0, 2.0]) ** c).sum().backward()
     assert c.grad.item() == pytest.approx(4 * math.log(2.0))
+    # A tensor exponent of 0 at base 0: the gradient is 0, not 0 * inf.
+    base = tensor([0.0, 3.0], requires_grad=True)
+    with np.errstate(divide="ignore"):
+        (base ** tensor([0.0, 2.0])).sum().backward()
+    np.testing.assert_array_equal(base.grad.data, [0.0, 6.0])
+
+
+def test_create_graph_leaves_get_separate_grad_tensors():
+    a = tensor([1.0, 2.0], requires_grad=True)
+    b = tensor([3.0, 4.0], requires_grad=True)
+    (a + b).sum().backward(create_graph=True)
+    assert a.grad is not b.grad
+    a.grad.zero_()
+    np.testing.assert_array_equal(b.grad.data, [1.0, 1.0])
 
 
 # ----------------------------------------------------------------------------------
@@ -734,8 +773,7 @@ def test_grad_and_value_and_grad(x0, y0):
 def test_nested_grad_third_derivative(x0):
     d3 = grad(grad(grad(lambda x: ag.sin(x) * x)))(x0)
     # (x sin x)''' = -3 sin x - x cos x
-    assert float(d3) == pytest.approx(-3 * math.sin(x0) - x0 * math.cos(x0),
-                                      abs=1e-12)
+    assert float(d3) == pytest.approx(-3 * math.sin(x0) - x0 * math.cos(x0), abs=1e-12)
 
 
 @given(x0=st.floats(-2, 2), c=st.floats(-2, 2))
@@ -750,7 +788,7 @@ def test_nested_grad_through_a_closure(x0, c):
 
 def test_grad_returns_tensors_for_tensor_arguments_and_zeros_for_constants():
     g = grad(lambda x: (x * x).sum())(tensor([1.0, 2.0]))
-    assert isinstance(g, Tensor)
+    assert isinstance(g, Tensor) and not g.requires_grad
     np.testing.assert_array_equal(g.data, [2.0, 4.0])
     z = grad(lambda x: 3.0)(np.array([1.0, 2.0]))
     np.testing.assert_array_equal(z, [0.0, 0.0])
@@ -779,9 +817,7 @@ def test_hessian_matches_differences_of_the_gradient(x):
 
     H = hessian(f)(x)
     g = grad(f)
-    fd = np.stack([
-        (g(x + 1e-5 * e) - g(x - 1e-5 * e)) / 2e-5 for e in np.eye(3)
-    ])
+    fd = np.stack([(g(x + 1e-5 * e) - g(x - 1e-5 * e)) / 2e-5 for e in np.eye(3)])
     np.testing.assert_allclose(H, fd, rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(H, H.T, rtol=1e-12, atol=1e-12)
     assert hessian(lambda v: (v * 2.0).sum())(x).tolist() == np.zeros((3, 3)).tolist()
@@ -824,6 +860,7 @@ def test_backward_create_graph_gives_differentiable_grads():
         (lambda: apply("mul", 1.0), TypeError, "takes 2 input"),
         (lambda: grad(3), TypeError, "callable"),
         (lambda: grad(lambda x: x, argnums=2)(1.0), ValueError, "argnums 2"),
+        (lambda: grad(lambda x: x, argnums=(0, -1))(1.0), ValueError, "twice"),
         (lambda: grad(lambda x: x * 1.0)([1.0, 2.0]), ValueError, "scalar"),
         (lambda: hessian(lambda x: x, argnums=(0,)), TypeError, "argnums"),
         (lambda: ag.norm(ag.ones(2), p=-1), ValueError, "p must be"),
@@ -834,8 +871,11 @@ def test_backward_create_graph_gives_differentiable_grads():
         (lambda: arange(4.0, step=0), ValueError, "step"),
         (lambda: tensor([1.0, 2.0]).item(), ValueError, "one-element"),
         (lambda: len(tensor(1.0)), TypeError, "0-d"),
-        (lambda: tensor([1.0], requires_grad=True).backward("x"), TypeError,
-         "gradient must be numeric"),
+        (
+            lambda: tensor([1.0], requires_grad=True).backward("x"),
+            TypeError,
+            "gradient must be numeric",
+        ),
     ],
 )
 def test_bad_input_gets_a_clear_error(call, exc, pattern):

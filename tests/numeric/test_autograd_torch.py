@@ -50,8 +50,10 @@ def test_accumulation_and_zeroing_match_torch():
 
 def test_retain_graph_matches_torch():
     results = []
-    for make in (lambda v: tensor(v, requires_grad=True),
-                 lambda v: T(v, requires_grad=True)):
+    for make in (
+        lambda v: tensor(v, requires_grad=True),
+        lambda v: T(v, requires_grad=True),
+    ):
         x = make(2.0)
         z = (x**2) ** 2
         z.backward(retain_graph=True)
@@ -113,8 +115,10 @@ def test_second_backward_without_retain_graph_matches_torch(name):
 
 
 def test_errors_raised_in_the_same_situations_as_torch():
-    for m, make in ((ag, lambda v: tensor(v, requires_grad=True)),
-                    (torch, lambda v: T(v, requires_grad=True))):
+    for m, make in (
+        (ag, lambda v: tensor(v, requires_grad=True)),
+        (torch, lambda v: T(v, requires_grad=True)),
+    ):
         x = make([1.0, 2.0])
         with pytest.raises(RuntimeError):  # non-scalar, no gradient given
             (x * x).backward()
@@ -134,8 +138,10 @@ def test_errors_raised_in_the_same_situations_as_torch():
 
 
 def test_grad_object_identity_matches_torch():
-    for make in (lambda v: tensor(v, requires_grad=True),
-                 lambda v: T(v, requires_grad=True)):
+    for make in (
+        lambda v: tensor(v, requires_grad=True),
+        lambda v: T(v, requires_grad=True),
+    ):
         x = make([1.0, 2.0])
         (x * x).sum().backward()
         g = x.grad
@@ -146,8 +152,10 @@ def test_grad_object_identity_matches_torch():
 
 def test_detach_matches_torch():
     outs = []
-    for make in (lambda v: tensor(v, requires_grad=True),
-                 lambda v: T(v, requires_grad=True)):
+    for make in (
+        lambda v: tensor(v, requires_grad=True),
+        lambda v: T(v, requires_grad=True),
+    ):
         x = make(np.arange(4.0))
         y = x * x
         u = y.detach()
@@ -205,21 +213,33 @@ def _reduce(m, x, kind, axis):
         return x.mean(axis, keepdims=True) if m is ag else x.mean(axis, keepdim=True)
     if kind == "max":
         return x.max(axis, keepdims=True) if m is ag else torch.amax(x, axis, True)
-    return x.norm(axis=axis, keepdims=True) if m is ag else torch.linalg.vector_norm(
-        x, dim=axis, keepdim=True
+    return (
+        x.norm(axis=axis, keepdims=True)
+        if m is ag
+        else torch.linalg.vector_norm(x, dim=axis, keepdim=True)
     )
 
 
 @st.composite
 def programs(draw):
-    sa, sb = draw(hnp.mutually_broadcastable_shapes(
-        num_shapes=2, min_dims=1, max_dims=3, max_side=3
-    )).input_shapes
-    steps = draw(st.lists(st.one_of(
-        st.tuples(st.just("u"), st.sampled_from(sorted(UNARY))),
-        st.tuples(st.just("b"), st.sampled_from(sorted(BINARY))),
-        st.tuples(st.just("r"), st.sampled_from(["sum", "mean", "max", "norm"])),
-    ), min_size=1, max_size=6))
+    sa, sb = draw(
+        hnp.mutually_broadcastable_shapes(
+            num_shapes=2, min_dims=1, max_dims=3, max_side=3
+        )
+    ).input_shapes
+    steps = draw(
+        st.lists(
+            st.one_of(
+                st.tuples(st.just("u"), st.sampled_from(sorted(UNARY))),
+                st.tuples(st.just("b"), st.sampled_from(sorted(BINARY))),
+                st.tuples(
+                    st.just("r"), st.sampled_from(["sum", "mean", "max", "norm"])
+                ),
+            ),
+            min_size=1,
+            max_size=6,
+        )
+    )
     # A coarse grid produces exact ties and zeros, where the conventions matter.
     grid = st.integers(-8, 8).map(lambda k: k / 4)
     a = draw(hnp.arrays(np.float64, sa, elements=grid))
@@ -255,16 +275,24 @@ def test_random_programs_match_torch_gradients(prog, w_seed):
         if theirs.grad is None:
             assert ours.grad is None or np.all(as_np(ours.grad) == 0)
             continue
-        np.testing.assert_allclose(as_np(ours.grad), as_np(theirs.grad),
-                                   rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(
+            as_np(ours.grad), as_np(theirs.grad), rtol=1e-10, atol=1e-12
+        )
 
 
 @given(
-    shapes=st.sampled_from([
-        ((3,), (3,)), ((2, 3), (3,)), ((3,), (3, 2)), ((2, 3), (3, 4)),
-        ((2, 2, 3), (3, 4)), ((2, 2, 3), (2, 3, 1)), ((3,), (2, 3, 2)),
-        ((1, 2, 3), (4, 3, 2)),
-    ]),
+    shapes=st.sampled_from(
+        [
+            ((3,), (3,)),
+            ((2, 3), (3,)),
+            ((3,), (3, 2)),
+            ((2, 3), (3, 4)),
+            ((2, 2, 3), (3, 4)),
+            ((2, 2, 3), (2, 3, 1)),
+            ((3,), (2, 3, 2)),
+            ((1, 2, 3), (4, 3, 2)),
+        ]
+    ),
     seed=st.integers(0, 2**32 - 1),
 )
 def test_matmul_gradients_match_torch(shapes, seed):
@@ -279,10 +307,16 @@ def test_matmul_gradients_match_torch(shapes, seed):
     np.testing.assert_allclose(as_np(b.grad), as_np(tb.grad), rtol=1e-12, atol=1e-12)
 
 
-@pytest.mark.parametrize("index", [
-    (0,), (slice(None), 1), ([0, 0, 2],), ((slice(None), [1, 1, 0])),
-    (np.array([[True, False, True], [False, False, True], [True, True, True]]),),
-])
+@pytest.mark.parametrize(
+    "index",
+    [
+        (0,),
+        (slice(None), 1),
+        ([0, 0, 2],),
+        ((slice(None), [1, 1, 0])),
+        (np.array([[True, False, True], [False, False, True], [True, True, True]]),),
+    ],
+)
 def test_indexing_gradients_match_torch(index):
     x0 = np.arange(9.0).reshape(3, 3)
     x, tx = tensor(x0, requires_grad=True), T(x0, requires_grad=True)
@@ -293,8 +327,10 @@ def test_indexing_gradients_match_torch(index):
     np.testing.assert_allclose(as_np(x.grad), as_np(tx.grad), rtol=1e-14)
 
 
-@given(x0=hnp.arrays(np.float64, (3,), elements=st.floats(-2, 2)),
-       seed=st.integers(0, 2**32 - 1))
+@given(
+    x0=hnp.arrays(np.float64, (3,), elements=st.floats(-2, 2)),
+    seed=st.integers(0, 2**32 - 1),
+)
 def test_second_derivatives_match_torch(x0, seed):
     assume(np.linalg.norm(x0) > 0.1)  # the norm has no second derivative at 0
     v = np.random.default_rng(seed).normal(size=3)
