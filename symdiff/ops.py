@@ -603,24 +603,45 @@ def _broadcast_code(node, names):
     src, dst = node.args[0].shape, node.params["shape"]
     lead = (1,) * (len(dst) - len(src))
     batch = f"np.shape({a})[:np.ndim({a}) - {len(src)}]"
-    return (f"np.broadcast_to(np.reshape({a}, {batch} + {lead + src!r}), "
-            f"{batch} + {dst!r})")
+    return (
+        f"np.broadcast_to(np.reshape({a}, {batch} + {lead + src!r}), {batch} + {dst!r})"
+    )
 
 
 _CODE = {
-    "pi": "np.pi", "add": "{0} + {1}", "sub": "{0} - {1}", "mul": "{0} * {1}",
-    "div": "{0} / {1}", "neg": "-{0}", "pow": "{0} ** {1}",
-    "sin": "np.sin({0})", "cos": "np.cos({0})", "tan": "np.tan({0})",
-    "asin": "np.arcsin({0})", "acos": "np.arccos({0})", "atan": "np.arctan({0})",
-    "sinh": "np.sinh({0})", "cosh": "np.cosh({0})", "tanh": "np.tanh({0})",
-    "exp": "np.exp({0})", "log": "np.log({0})", "log1p": "np.log1p({0})",
-    "expm1": "np.expm1({0})", "sqrt": "np.sqrt({0})", "abs": "np.abs({0})",
-    "sign": "np.sign({0})", "heaviside": "np.heaviside({0}, 0.0)",
+    "pi": "np.pi",
+    "add": "{0} + {1}",
+    "sub": "{0} - {1}",
+    "mul": "{0} * {1}",
+    "div": "{0} / {1}",
+    "neg": "-{0}",
+    "pow": "{0} ** {1}",
+    "sin": "np.sin({0})",
+    "cos": "np.cos({0})",
+    "tan": "np.tan({0})",
+    "asin": "np.arcsin({0})",
+    "acos": "np.arccos({0})",
+    "atan": "np.arctan({0})",
+    "sinh": "np.sinh({0})",
+    "cosh": "np.cosh({0})",
+    "tanh": "np.tanh({0})",
+    "exp": "np.exp({0})",
+    "log": "np.log({0})",
+    "log1p": "np.log1p({0})",
+    "expm1": "np.expm1({0})",
+    "sqrt": "np.sqrt({0})",
+    "abs": "np.abs({0})",
+    "sign": "np.sign({0})",
+    "heaviside": "np.heaviside({0}, 0.0)",
     # exp(-log(1 + exp(-x))): the logistic function without overflow warnings
     "sigmoid": "np.exp(-np.logaddexp(0.0, -{0}))",
-    "relu": "np.maximum({0}, 0.0)", "softplus": "np.logaddexp(0.0, {0})",
-    "maximum": "np.maximum({0}, {1})", "minimum": "np.minimum({0}, {1})",
-    "sum": _sum_code, "reshape": _reshape_code, "broadcast_to": _broadcast_code,
+    "relu": "np.maximum({0}, 0.0)",
+    "softplus": "np.logaddexp(0.0, {0})",
+    "maximum": "np.maximum({0}, {1})",
+    "minimum": "np.minimum({0}, {1})",
+    "sum": _sum_code,
+    "reshape": _reshape_code,
+    "broadcast_to": _broadcast_code,
     # "erf": numpy has no erf; symdiff.codegen supplies it (see there)
 }
 for _name, _code in _CODE.items():

@@ -6,7 +6,7 @@ import math
 import hypothesis.extra.numpy as hnp
 import numpy as np
 import pytest
-from hypothesis import assume, given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import numeric.autograd as ag
@@ -248,11 +248,17 @@ def _loss_fn(name, attrs, weights):
     return loss
 
 
+# The two registry-walking tests run once per op (about 40 ops), so each op gets a
+# few dozen examples rather than the profile's full count, keeping the file fast.
+per_op = settings(max_examples=min(settings.default.max_examples, 30))
+
+
 def _weights(seed, shape):
     return np.random.default_rng(seed).uniform(-1.0, 1.0, size=shape)
 
 
 @pytest.mark.parametrize("name", sorted(OPS))
+@per_op
 @given(data=st.data(), seed=st.integers(0, 2**32 - 1))
 def test_vjp_matches_central_differences(name, data, seed):
     arrays, attrs = data.draw(CASES[name])
@@ -276,6 +282,7 @@ def test_vjp_matches_central_differences(name, data, seed):
 
 
 @pytest.mark.parametrize("name", sorted(OPS))
+@per_op
 @given(data=st.data(), seed=st.integers(0, 2**32 - 1))
 def test_create_graph_gives_correct_hessian_vector_products(name, data, seed):
     # The VJP rules run again on Tensors under create_graph; differentiating the
