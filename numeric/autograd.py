@@ -57,6 +57,7 @@ __all__ = [
     "exp",
     "expm1",
     "grad",
+    "heaviside",
     "hessian",
     "is_grad_enabled",
     "log",
@@ -519,6 +520,8 @@ _UNARY_INFO = {
     "abs": ("absolute value", "|x|", "g sign(x) (0 at x = 0, as PyTorch)",
             "[-2.0, 3.0]", "np.sign(x.numpy())"),
     "sign": ("sign (-1, 0 or 1)", "sign(x)", "0", "[-2.0, 3.0]", "0.0"),
+    "heaviside": ("unit step (0 for x <= 0, 1 for x > 0)", "heaviside(x)", "0",
+                  "[-2.0, 3.0]", "0.0"),
     "sigmoid": ("logistic sigmoid", "1 / (1 + exp(-x))", "g y (1 - y)",
                 "[0.0, 2.0]",
                 "np.exp(-x.numpy()) / (1 + np.exp(-x.numpy())) ** 2"),
@@ -598,8 +601,9 @@ class Tensor:
     tensor([2., 4.])
     """
 
-    # _seq (creation number) is set on recorded tensors only.
-    __slots__ = ("data", "grad", "_rg", "_op", "_parents", "_args", "_seq")
+    # Set on recorded tensors only: _seq (creation number) and _g (the gradient
+    # being gathered during a backward pass).
+    __slots__ = ("data", "grad", "_rg", "_op", "_parents", "_args", "_seq", "_g")
     # numpy must hand mixed expressions (ndarray * Tensor) to Tensor's reflected
     # operators instead of treating the Tensor as an object array.
     __array_ufunc__ = None
@@ -801,8 +805,6 @@ class Tensor:
             extra += ", requires_grad=True"
         return f"tensor({body}{extra})"
 
-    __hash__ = object.__hash__
-
     # ------------------------------------------------------------- autograd
     def backward(self, gradient=None, retain_graph=None, create_graph=False):
         """Accumulate the gradient of this tensor into the ``.grad`` of its leaves.
@@ -927,6 +929,27 @@ class Tensor:
         return self._inplace(other, np.divide, "/=")
 
     # ------------------------------------------------------------- operators
+    # Arithmetic operators are specialised closures over registry ops: the hot
+    # path of the scalar benchmark.
+    __neg__ = _unary(OPS["neg"])
+    __add__ = _binary(OPS["add"])
+    __radd__ = _binary(OPS["add"], reflected=True)
+    __sub__ = _binary(OPS["sub"])
+    __rsub__ = _binary(OPS["sub"], reflected=True)
+    __mul__ = _binary(OPS["mul"])
+    __rmul__ = _binary(OPS["mul"], reflected=True)
+    __truediv__ = _binary(OPS["div"])
+    __rtruediv__ = _binary(OPS["div"], reflected=True)
+    __pow__ = _binary(OPS["pow"])
+    __rpow__ = _binary(OPS["pow"], reflected=True)
+    __lt__ = _compare(np.less)
+    __le__ = _compare(np.less_equal)
+    __gt__ = _compare(np.greater)
+    __ge__ = _compare(np.greater_equal)
+    __eq__ = _compare(np.equal)
+    __ne__ = _compare(np.not_equal)
+    __hash__ = object.__hash__  # __eq__ is elementwise, identity stays the hash
+
     def __getitem__(self, idx):
         if type(idx) is tuple:
             idx = tuple(i.data if type(i) is Tensor else i for i in idx)
@@ -1054,24 +1077,6 @@ class Tensor:
         return matmul(self, other)
 
 
-_T = Tensor
-_T.__neg__ = _unary(OPS["neg"])
-_T.__add__ = _binary(OPS["add"])
-_T.__radd__ = _binary(OPS["add"], reflected=True)
-_T.__sub__ = _binary(OPS["sub"])
-_T.__rsub__ = _binary(OPS["sub"], reflected=True)
-_T.__mul__ = _binary(OPS["mul"])
-_T.__rmul__ = _binary(OPS["mul"], reflected=True)
-_T.__truediv__ = _binary(OPS["div"])
-_T.__rtruediv__ = _binary(OPS["div"], reflected=True)
-_T.__pow__ = _binary(OPS["pow"])
-_T.__rpow__ = _binary(OPS["pow"], reflected=True)
-_T.__lt__ = _compare(np.less)
-_T.__le__ = _compare(np.less_equal)
-_T.__gt__ = _compare(np.greater)
-_T.__ge__ = _compare(np.greater_equal)
-_T.__eq__ = _compare(np.equal)
-_T.__ne__ = _compare(np.not_equal)
 
 _GETITEM = OPS["getitem"]
 _INDEX = OPS["index"]
@@ -1251,6 +1256,7 @@ expm1 = _public_unary("expm1")
 sqrt = _public_unary("sqrt")
 abs = _public_unary("abs")
 sign = _public_unary("sign")
+heaviside = _public_unary("heaviside")
 sigmoid = _public_unary("sigmoid")
 relu = _public_unary("relu")
 softplus = _public_unary("softplus")
@@ -1264,6 +1270,7 @@ pow = _public_binary("pow")
 maximum = _public_binary("maximum")
 minimum = _public_binary("minimum")
 
+# The elementwise functions double as methods (x.exp(), x.relu(), ...).
 for _name in ("exp", "log", "sin", "cos", "tan", "tanh", "sigmoid", "relu", "sqrt",
               "abs", "sign", "log1p", "expm1", "sinh", "cosh", "asin", "acos",
               "atan", "softplus", "erf"):
@@ -1600,10 +1607,12 @@ def _toposort(root):
 
     A tensor is always created after its inputs, so decreasing creation number is
     a valid order for the backward pass: one iterative sweep collects the
-    reachable set (no recursion, so any depth is fine) and a sort orders it.
+    reachable set (no recursion, so any depth is fine) and a sort orders it. The
+    sweep also clears each tensor's gradient slot for the pass.
     """
     if root._op is None:
         return []
+    root._g = None
     nodes = [root]
     seen = {id(root)}
     stack = [root]
@@ -1613,6 +1622,7 @@ def _toposort(root):
                 k = id(p)
                 if k not in seen:
                     seen.add(k)
+                    p._g = None
                     nodes.append(p)
                     stack.append(p)
     nodes.sort(key=_seq_key, reverse=True)
@@ -1667,14 +1677,15 @@ def _run_backward(root, seed, retain_graph, create_graph, inputs=None):
         if root._op is None:
             _deliver(root, seed, captured, assigned, create_graph)
             return _collect(inputs, captured)
-        grads = {id(root): seed}
+        root._g = seed
         free = not retain_graph
         capturing = captured is not None
         # The common case (plain backward into .grad) adds into an existing leaf
         # gradient inline; everything else goes through _deliver.
         inline_leaves = not capturing and not create_graph
         for t in order:
-            g = grads.pop(id(t))
+            g = t._g
+            t._g = None
             if capturing and id(t) in captured:
                 captured[id(t)] = g
             op = t._op
@@ -1707,11 +1718,14 @@ def _run_backward(root, seed, retain_graph, create_graph, inputs=None):
                     else:
                         _deliver(p, gp, captured, assigned, create_graph)
                 else:
-                    k = id(p)
-                    prev = grads.get(k)
-                    grads[k] = gp if prev is None else prev + gp
+                    prev = p._g
+                    p._g = gp if prev is None else prev + gp
             if free and op.saves:
                 t._args = None
+    except BaseException:
+        for t in order:  # drop the partial gradients of an interrupted pass
+            t._g = None
+        raise
     finally:
         _GRAD_ENABLED = prev_mode
     return _collect(inputs, captured)

@@ -318,6 +318,10 @@ defop("expm1", 1, np.expm1, lambda F, g, y, x: g * (y + 1))
 defop("sqrt", 1, np.sqrt, lambda F, g, y, x: g / (2 * y))
 defop("abs", 1, np.abs, lambda F, g, y, x: g * F.sign(x))
 defop("sign", 1, np.sign, lambda F, g, y, x: F.zeros_like(g))
+defop(
+    "heaviside", 1, lambda x: np.heaviside(x, 0.0),
+    lambda F, g, y, x: F.zeros_like(g),
+)
 defop("sigmoid", 1, _sigmoid, lambda F, g, y, x: g * (y * (1 - y)))
 defop("relu", 1, _relu, lambda F, g, y, x: g * (x > 0))
 defop("softplus", 1, _softplus, lambda F, g, y, x: g * F.sigmoid(x))

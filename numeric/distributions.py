@@ -1224,7 +1224,17 @@ class Multinomial(DiscreteDistribution):
         return self._n[..., None] * self._probs
 
     def _var(self):
-        return self._n[..., None] * self._probs * (1.0 - self._probs)
+        return self._n[..., None] * self._probs * self._others()
+
+    def _others(self):
+        # 1 - p_i as the sum of the other probabilities: when p_i is close to 1 the
+        # subtraction would cancel, while this sum is accurate.
+        p = self._probs
+        before = np.zeros_like(p)
+        before[..., 1:] = np.cumsum(p, axis=-1)[..., :-1]
+        after = np.zeros_like(p)
+        after[..., :-1] = np.cumsum(p[..., ::-1], axis=-1)[..., ::-1][..., 1:]
+        return before + after
 
     def cov(self):
         """Covariance matrix ``n (diag(p) - p p^T)`` of the count vector.
@@ -1237,10 +1247,10 @@ class Multinomial(DiscreteDistribution):
          [-1.  1.]]
         """
         p = self._probs
-        outer = p[..., :, None] * p[..., None, :]
-        eye = np.eye(self.num_categories)
-        diag = p[..., :, None] * eye
-        return _out(self._n[..., None, None] * (diag - outer))
+        cov = -p[..., :, None] * p[..., None, :]
+        k = np.arange(self.num_categories)
+        cov[..., k, k] = p * self._others()
+        return _out(self._n[..., None, None] * cov)
 
     def _support(self):
         hi = np.broadcast_to(self._n[..., None], self._probs.shape)

@@ -984,9 +984,12 @@ def covariance_matrix(values, probs=None, *, ddof=None):
     if p is None:
         _check_samples(x.shape[0], d, owner)
         centred = x - x.mean(axis=0)
-        return centred.T @ centred / (x.shape[0] - d)
-    centred = x - p @ x
-    return (centred * p[:, None]).T @ centred
+        out = centred.T @ centred / (x.shape[0] - d)
+    else:
+        centred = x - p @ x
+        out = (centred * p[:, None]).T @ centred
+    # The products are symmetric in exact arithmetic only; make the result exactly so.
+    return 0.5 * (out + out.T)
 
 
 # --------------------------------------------------------------------------------------

@@ -6,15 +6,16 @@ rewrite rules of the op and then *interns* the node: building the same expressio
 returns the same object.  Because of that, Python's default identity ``==`` and ``hash``
 are structural and O(1), and equal subexpressions are one node (a hash-consed DAG).
 
-The intern table holds nodes weakly, so expressions nobody uses any more are freed.  Its
-keys refer to children by ``id`` (a live parent keeps its children alive, so those ids
-cannot be reused while the key exists); this keeps hashing a key C-fast.
+The intern table's keys refer to children by ``id`` (a live parent keeps its children
+alive, so those ids cannot be reused while the key exists), which keeps hashing a key
+C-fast.  Nodes nobody refers to any more are dropped from the table by
+:func:`collect_garbage`, which runs by itself as the table grows.
 """
 
 from __future__ import annotations
 
 import numbers
-import weakref
+import sys
 import zlib
 from fractions import Fraction
 
@@ -22,14 +23,44 @@ import numpy as np
 
 from symdiff.shapes import check_shape
 
-# key -> weakref.KeyedRef to the node; the ref's callback drops the entry when the
-# node dies (like WeakValueDictionary, but with C-level lookups on the hot path)
+# key -> node.  Insertion order is creation order, so children always come before their
+# parents.  The table holds nodes strongly; `collect_garbage` (run automatically each time
+# the table doubles) drops the nodes nobody else refers to, newest first: dropping a dead
+# parent releases its children before they are looked at, so one pass frees whole dead
+# chains, and deallocation never nests (a 100,000-deep chain is freed one node at a time).
 _NODES: dict = {}
+_SWEEP_MIN = 200_000
+_sweep_at = _SWEEP_MIN
 
 
-def _forget(ref):
-    if _NODES.get(ref.key) is ref:
-        del _NODES[ref.key]
+def collect_garbage():
+    """Free interned nodes that no live expression refers to; return how many.
+
+    Runs by itself whenever the intern table has doubled since the last run, so
+    calling it is never needed for correctness, only to release memory early.
+
+    Examples
+    --------
+    >>> from symdiff import Symbol, sin
+    >>> from symdiff.expr import collect_garbage
+    >>> e = sin(Symbol("tmp_var")) * 7
+    >>> del e
+    >>> collect_garbage() >= 2
+    True
+    """
+    global _sweep_at
+    freed = 0
+    for key in reversed(list(_NODES)):
+        node = _NODES[key]
+        # references: the table, `node` here, and getrefcount's own argument
+        if sys.getrefcount(node) <= 3:
+            del _NODES[key]
+            freed += 1
+    node = None
+    _sweep_at = max(_SWEEP_MIN, 2 * len(_NODES))
+    return freed
+
+
 _MASK = (1 << 64) - 1
 
 
@@ -381,11 +412,9 @@ def _intern(op, args, attrs, shape, cls=Expr, leafkey=None):
     if leafkey is None:
         leafkey = attrs
     key = (op, leafkey, *map(id, args))
-    ref = _NODES.get(key)
-    if ref is not None:
-        node = ref()
-        if node is not None:
-            return node
+    node = _NODES.get(key)
+    if node is not None:
+        return node
     node = object.__new__(cls)
     osa = object.__setattr__
     osa(node, "op", op)
@@ -393,7 +422,9 @@ def _intern(op, args, attrs, shape, cls=Expr, leafkey=None):
     osa(node, "attrs", attrs)
     osa(node, "shape", shape)
     osa(node, "key", _sort_key(op, args, attrs, leafkey))
-    _NODES[key] = weakref.KeyedRef(node, _forget, key)
+    _NODES[key] = node
+    if len(_NODES) >= _sweep_at:
+        collect_garbage()
     return node
 
 

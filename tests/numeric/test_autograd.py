@@ -205,6 +205,7 @@ CASES = {
     "sqrt": unary(positive),
     "abs": unary(away_from_zero),
     "sign": unary(away_from_zero),
+    "heaviside": unary(away_from_zero),
     "sigmoid": unary(st.floats(-6.0, 6.0)),
     "relu": unary(away_from_zero),
     "softplus": unary(st.floats(-6.0, 6.0)),
@@ -335,7 +336,7 @@ def test_create_graph_gives_correct_hessian_vector_products(name, data, seed):
 
 SYMBOLIC_ELEMENTWISE = (
     "sin cos tan asin acos atan sinh cosh tanh exp log log1p expm1 sqrt abs sign "
-    "sigmoid relu softplus erf maximum minimum add sub mul div pow neg"
+    "heaviside sigmoid relu softplus erf maximum minimum add sub mul div pow neg"
 ).split()
 
 

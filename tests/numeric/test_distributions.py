@@ -410,8 +410,12 @@ def test_multinomial_matches_scipy_and_brute_force(n, weights):
     np.testing.assert_allclose(ours.cdf(pts), brute_cdf, rtol=1e-11, atol=1e-15)
     np.testing.assert_allclose(ours.sf(pts), brute_sf, rtol=1e-11, atol=1e-15)
     np.testing.assert_allclose(ours.mean(), ref.mean(), rtol=1e-12)
-    np.testing.assert_allclose(ours.cov(), ref.cov(), rtol=1e-12, atol=1e-15)
-    np.testing.assert_allclose(ours.var(), np.diag(ref.cov()), rtol=1e-12, atol=1e-15)
+    # scipy forms p - p^2, which cancels when some p is near 1; ours does not, so the
+    # comparison allows scipy's rounding and the exact identity below checks ours.
+    np.testing.assert_allclose(ours.cov(), ref.cov(), rtol=1e-12, atol=1e-14 * n)
+    np.testing.assert_allclose(ours.var(), np.diag(ours.cov()), rtol=1e-15)
+    if len(probs) == 2:  # Var X_1 = Var X_2 = n p_1 p_2
+        np.testing.assert_allclose(ours.var(), n * probs[0] * probs[1], rtol=1e-12)
 
 
 def test_multinomial_shapes_and_no_quantile():

@@ -1,6 +1,5 @@
 """Expressions: interning, exact constants, shapes, free symbols, subs, evaluate."""
 
-import gc
 import weakref
 from fractions import Fraction
 
@@ -22,6 +21,7 @@ from symdiff import (
     sin,
     symbols,
 )
+from symdiff.expr import collect_garbage
 
 
 def test_building_twice_gives_the_same_object():
@@ -98,10 +98,23 @@ def test_unused_expressions_are_freed():
     x = Symbol("x")
     e = sin(x) * 123.456 + exp(x)
     ref = weakref.ref(e)
+    kept = sin(x)
     del e
-    gc.collect()
-    assert ref() is None  # the intern table holds nodes weakly
-    assert (sin(x) * 123.456 + exp(x)).op == "add"  # and rebuilds them on demand
+    assert collect_garbage() >= 3  # the sum, the product and the constant
+    assert ref() is None
+    assert kept.op == "sin" and sin(x) is kept  # live nodes stay interned
+    assert (sin(x) * 123.456 + exp(x)).op == "add"  # dead ones are rebuilt on demand
+
+
+def test_dropping_a_deep_chain_frees_it_without_recursion():
+    x = Symbol("x")
+    e = x
+    for _ in range(50_000):
+        e = sin(e)
+    ref = weakref.ref(e)
+    del e
+    assert collect_garbage() >= 50_000
+    assert ref() is None
 
 
 def test_bad_operand_type_is_a_clear_error():
