@@ -440,7 +440,7 @@ class _Search:
                 d = np.einsum("a,aim->im", wts, vals) / hn[:, None]
                 amax = int(np.argmax(offs))
                 amin = int(np.argmin(offs))
-                span = pos[amax] - pos[amin]
+                span = np.abs(pos[amax] - pos[amin])
                 slope = np.abs(vals[amax] - vals[amin]) / span[:, None]
                 absw = np.abs(wts)[:, None, None]
                 mag = np.abs(vals) + np.abs(pos)[:, :, None] * slope[None]
@@ -467,7 +467,9 @@ class _Search:
         nwin = self.nwin
         pos = np.arange(L)[:, None]
         inwin = pos < nwin[None, :]  # (L, N)
-        exps = np.array([self._exponents(m) for m in self.mode])  # (N, WMAX)
+        exps = np.empty((N, _WMAX))
+        for m in np.unique(self.mode):
+            exps[self.mode == m] = self._exponents(m)
         q1 = _RATIO ** exps[:, 0]
         qlo = (q1 / 2.5)[None, :, None]
         qhi = (q1 * 5.5)[None, :, None]
@@ -487,91 +489,97 @@ class _Search:
         )
         T = [D]
         Rr = [R]
-        best_e = np.full((N, M), np.inf)
-        best = {
-            k: np.full((N, M), np.nan) for k in ("v", "tr", "rr", "rep", "S", "kb", "w")
-        }
-        best_l = np.full((N, M), -1, dtype=np.int64)
-        best_w = np.zeros((N, M), dtype=np.int64)
-        all_e = np.full((N, M), np.inf)
-        allb = {k: np.full((N, M), np.nan) for k in ("v", "rep", "S")}
+        E_list, V_list, X_list = [], [], []
+        TR_list, RW_list, TW_list = [], [], []
+        E_same = {}
+        lpos = np.arange(L)
         for w in range(2, _WMAX + 1):
             qw = (_RATIO ** exps[:, w - 2] - 1.0)[None, :, None]
             Tp, Rp = T[-1], Rr[-1]
             Tw = np.full_like(D, np.nan)
             Rw = np.full_like(D, np.inf)
+            rid = np.full_like(D, np.nan)
             with np.errstate(all="ignore"):
                 Tw[1:] = Tp[1:] + (Tp[1:] - Tp[:-1]) / qw
                 Rw[1:] = Rp[1:] * (1.0 + 1.0 / qw) + Rp[:-1] / qw
                 tr = np.abs(Tw - Tp)
-                rid = np.full_like(D, np.nan)
                 rid[1:] = np.abs(Tw[1:] - Tp[:-1])
                 rid = np.maximum(tr, rid)
                 e = rid + Rw
-            for lpos in range(w - 1, L):
-                lo = lpos - w + 1
-                hi = max(lpos, lo + 2)
-                if hi >= L:
-                    continue
-                exists = (hi < nwin)[:, None] & np.isfinite(e[lpos])
-                nbad = badc[hi - 1] - badc[lo]
-                valid = exists & (nbad == 0)
-                if w >= 3:
-                    prev_tr = np.abs(T[-1][lpos] - T[-2][lpos])
-                    dec = (
-                        (tr[lpos] <= 0.5 * prev_tr)
-                        | (tr[lpos] <= _SIG * Rw[lpos])
-                        | (tr[lpos] <= _RELSIG * S[lpos])
+            E_same[w] = e
+            # Window [lo, hi] of entry (lpos, w): its steps, plus one more for w = 2
+            # so that every accepted entry has passed at least one ratio test.
+            lo = lpos - w + 1
+            hi = np.maximum(lpos, lo + 2)
+            usable = (lo >= 0) & (hi < L)
+            lo_c = np.clip(lo, 0, L - 2)
+            hi_c = np.clip(hi, 1, L - 1)
+            exists = (
+                usable[:, None, None]
+                & (hi[:, None] < nwin[None, :])[:, :, None]
+                & np.isfinite(e)
+            )
+            nbad = badc[hi_c - 1] - badc[lo_c]
+            valid = exists & (nbad == 0)
+            if w >= 3:
+                with np.errstate(invalid="ignore"):
+                    prev_tr = np.abs(T[-1] - T[-2])
+                    valid &= (tr <= 0.5 * prev_tr) | (tr <= _SIG * Rw) | (
+                        tr <= _RELSIG * S
                     )
-                    valid &= dec
-                el = e[lpos]
-                upd = valid & (el < best_e)
-                if np.any(upd):
-                    best_e = np.where(upd, el, best_e)
-                    best["v"] = np.where(upd, Tw[lpos], best["v"])
-                    best["tr"] = np.where(upd, tr[lpos], best["tr"])
-                    best["rr"] = np.where(upd, Rw[lpos], best["rr"])
-                    best["rep"] = np.where(upd, el, best["rep"])
-                    best["S"] = np.where(upd, S[lpos], best["S"])
-                    best_l = np.where(upd, lpos, best_l)
-                    best_w = np.where(upd, w, best_w)
-                    best["kb"] = np.where(upd, self.klo[:, None] + lpos, best["kb"])
-                    best["w"] = np.where(upd, w, best["w"])
-                upa = exists & (el < all_e)
-                if np.any(upa):
-                    all_e = np.where(upa, el, all_e)
-                    allb["v"] = np.where(upa, Tw[lpos], allb["v"])
-                    allb["rep"] = np.where(upa, el, allb["rep"])
-                    allb["S"] = np.where(upa, S[lpos], allb["S"])
+            E_list.append(e)
+            V_list.append(valid)
+            X_list.append(exists)
+            TR_list.append(tr)
+            RW_list.append(Rw)
+            TW_list.append(Tw)
             T.append(Tw)
             Rr.append(Rw)
+        E = np.stack(E_list)  # (W-1, L, N, M)
+        V = np.stack(V_list)
+        X = np.stack(X_list)
+        flatE = E.reshape(-1, N, M)
+        pick = np.argmin(np.where(V, E, np.inf).reshape(-1, N, M), axis=0)
+        pick_all = np.argmin(np.where(X, E, np.inf).reshape(-1, N, M), axis=0)
+        nn, mm = np.meshgrid(np.arange(N), np.arange(M), indexing="ij")
+        has = V.reshape(-1, N, M)[pick, nn, mm]
+        has_all = X.reshape(-1, N, M)[pick_all, nn, mm]
+        best_e = np.where(has, flatE[pick, nn, mm], np.inf)
+        all_e = np.where(has_all, flatE[pick_all, nn, mm], np.inf)
+        wsel = pick // L + 2
+        lsel = pick % L
+
+        def take(stack, which):
+            return np.stack(stack).reshape(-1, N, M)[which, nn, mm]
+
+        best = {
+            "v": np.where(has, take(TW_list, pick), np.nan),
+            "tr": np.where(has, take(TR_list, pick), np.nan),
+            "rr": np.where(has, take(RW_list, pick), np.nan),
+            "rep": best_e.copy(),
+            "S": np.where(has, S[lsel, nn, mm], np.nan),
+            "kb": np.where(has, self.klo[:, None] + lsel, np.nan),
+            "w": np.where(has, wsel, np.nan),
+        }
+        best_l = np.where(has, lsel, -1)
+        best_w = np.where(has, wsel, 0)
+        lall = pick_all % L
+        allb = {
+            "v": np.where(has_all, take(TW_list, pick_all), np.nan),
+            "rep": all_e.copy(),
+            "S": np.where(has_all, S[lall, nn, mm], np.nan),
+        }
         # Noise seen at the next smaller steps, scaled back to the chosen step, so
         # that a lucky small difference at the chosen entry does not hide it.
-        E_same = {}
-        for w in range(2, _WMAX + 1):
-            Tw, Tp = T[w - 1], T[w - 2]
-            with np.errstate(all="ignore"):
-                rid = np.full_like(D, np.nan)
-                rid[1:] = np.maximum(np.abs(Tw[1:] - Tp[1:]), np.abs(Tw[1:] - Tp[:-1]))
-                E_same[w] = rid + Rr[w - 1]
         noise = np.zeros((N, M))
-        has = best_l >= 0
-        if np.any(has):
-            nn, mm = np.nonzero(has)
-            ll = best_l[nn, mm]
-            ww = best_w[nn, mm]
-            for extra in (1, 2):
-                lb = ll + extra
-                okk = lb < nwin[nn]
-                for w in range(2, _WMAX + 1):
-                    sel = okk & (ww == w) & (lb < L)
-                    if not np.any(sel):
-                        continue
-                    a, b, c, lsel = nn[sel], mm[sel], ll[sel], lb[sel]
-                    ev = E_same[w][lsel, a, b]
-                    ratio = self.Hw[lsel, a] / self.Hw[c, a]
-                    val = np.where(np.isfinite(ev), ev * ratio, 0.0)
-                    noise[a, b] = np.maximum(noise[a, b], val)
+        for extra in (1, 2):
+            lb = np.minimum(best_l + extra, L - 1)
+            okk = has & (best_l + extra < nwin[:, None]) & (best_l + extra < L)
+            ev = E[np.maximum(best_w - 2, 0), lb, nn, mm]
+            ratio = self.Hw[lb, nn] / self.Hw[np.maximum(best_l, 0), nn]
+            with np.errstate(invalid="ignore"):
+                val = np.where(okk & np.isfinite(ev), ev * ratio, 0.0)
+            noise = np.maximum(noise, val)
         best["rep"] = np.where(has, np.maximum(best["rep"], noise), best["rep"])
         return best_e, best, best_l, best_w, all_e, allb
 
@@ -1311,7 +1319,7 @@ def hessian(f, x, *, step=None, full_output=False):
         w = np.nan_to_num(search.g["w"][:, 0], nan=2).astype(np.int64)
         kb = np.nan_to_num(search.g["kb"][:, 0], nan=0).astype(np.int64)
         top = kb - w + 1
-        levels = np.minimum(w, 4)
+        levels = np.clip(w, 3, 4)
         success = ok[:, 0].copy()
     dirs = np.where(flat < 0, -1.0, 1.0)
     pair_ok = np.ones((N, N), dtype=bool)

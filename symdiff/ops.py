@@ -84,7 +84,9 @@ def _ufunc(f):
 
 def _const_impl(node):
     v = node.attrs[0][1]
-    return float(v) if not isinstance(v, int | float | np.ndarray) else v
+    if isinstance(v, float | np.ndarray) or (isinstance(v, int) and abs(v) < 2**53):
+        return v
+    return float(v)  # Fractions, and ints too big for numpy's integer types
 
 
 def _symbol_impl(node):
@@ -642,7 +644,8 @@ _CODE = {
     "sum": _sum_code,
     "reshape": _reshape_code,
     "broadcast_to": _broadcast_code,
-    # "erf": numpy has no erf; symdiff.codegen supplies it (see there)
+    # numpy has no erf: generated code defines `_erf` (symdiff.codegen supplies it)
+    "erf": "_erf({0})",
 }
 for _name, _code in _CODE.items():
     OPS[_name].code = _code
