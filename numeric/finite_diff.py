@@ -348,6 +348,12 @@ class _Search:
         self.n = n
         self.order = order
         self.eps_f = eps_f
+        # The relative thresholds are tuned for float64; a function computed in
+        # float32 cannot reach them, so they follow its precision.
+        self.relsig = max(_RELSIG, 100.0 * eps_f)
+        self.stop_rel = max(_STOP_REL, eps_f**0.8)
+        self.tconv = max(_TCONV, math.sqrt(eps_f))
+        self.garbage = max(_GARBAGE, eps_f**0.25)
         self.maxfev = maxfev
         self.allow_switch = allow_switch
         self.dtype = backend.dtype
@@ -460,16 +466,19 @@ class _Search:
         _, _, lead, step = _stencil(int(mode), self.n, self.order)
         return [lead + step * i for i in range(_WMAX)]
 
-    def _candidates(self):
-        """Best valid and best overall table entry of each (element, output)."""
-        N, M, L = self.N, self.M, _L
-        D, R, S = self.Dw, self.Rw, self.Sw
-        nwin = self.nwin
+    def _candidates(self, idx):
+        """Best valid and best overall table entry of each (element, output) in idx."""
+        N, M, L = idx.size, self.M, _L
+        D, R, S = self.Dw[:, idx], self.Rw[:, idx], self.Sw[:, idx]
+        Hw = self.Hw[:, idx]
+        klo = self.klo[idx]
+        modes = self.mode[idx]
+        nwin = self.nwin[idx]
         pos = np.arange(L)[:, None]
         inwin = pos < nwin[None, :]  # (L, N)
         exps = np.empty((N, _WMAX))
-        for m in np.unique(self.mode):
-            exps[self.mode == m] = self._exponents(m)
+        for m in np.unique(modes):
+            exps[modes == m] = self._exponents(m)
         q1 = _RATIO ** exps[:, 0]
         qlo = (q1 / 2.5)[None, :, None]
         qhi = (q1 * 5.5)[None, :, None]
@@ -477,7 +486,7 @@ class _Search:
         with np.errstate(all="ignore"):
             d = D[:-1] - D[1:]
             nb = R[:-1] + R[1:]
-            sc = _RELSIG * S[1:]
+            sc = self.relsig * S[1:]
             sig = (np.abs(d) > np.maximum(_SIG * nb, sc)) & np.isfinite(d)
             q = d[:-1] / d[1:]
         both = sig[:-1] & sig[1:]
@@ -525,7 +534,7 @@ class _Search:
                 with np.errstate(invalid="ignore"):
                     prev_tr = np.abs(T[-1] - T[-2])
                     valid &= (tr <= 0.5 * prev_tr) | (tr <= _SIG * Rw) | (
-                        tr <= _RELSIG * S
+                        tr <= self.relsig * S
                     )
             E_list.append(e)
             V_list.append(valid)
@@ -549,8 +558,13 @@ class _Search:
         wsel = pick // L + 2
         lsel = pick % L
 
-        def take(stack, which):
-            return np.stack(stack).reshape(-1, N, M)[which, nn, mm]
+        stacks = {
+            id(lst): np.stack(lst).reshape(-1, N, M)
+            for lst in (TW_list, TR_list, RW_list)
+        }
+
+        def take(lst, which):
+            return stacks[id(lst)][which, nn, mm]
 
         best = {
             "v": np.where(has, take(TW_list, pick), np.nan),
@@ -558,7 +572,7 @@ class _Search:
             "rr": np.where(has, take(RW_list, pick), np.nan),
             "rep": best_e.copy(),
             "S": np.where(has, S[lsel, nn, mm], np.nan),
-            "kb": np.where(has, self.klo[:, None] + lsel, np.nan),
+            "kb": np.where(has, klo[:, None] + lsel, np.nan),
             "w": np.where(has, wsel, np.nan),
         }
         best_l = np.where(has, lsel, -1)
@@ -576,7 +590,7 @@ class _Search:
             lb = np.minimum(best_l + extra, L - 1)
             okk = has & (best_l + extra < nwin[:, None]) & (best_l + extra < L)
             ev = E[np.maximum(best_w - 2, 0), lb, nn, mm]
-            ratio = self.Hw[lb, nn] / self.Hw[np.maximum(best_l, 0), nn]
+            ratio = Hw[lb, nn] / Hw[np.maximum(best_l, 0), nn]
             with np.errstate(invalid="ignore"):
                 val = np.where(okk & np.isfinite(ev), ev * ratio, 0.0)
             noise = np.maximum(noise, val)
@@ -683,7 +697,9 @@ class _Search:
                         self.mode[si] = self.side_hit[si]
                         self.switched[si] = True
                         self._restart(si, np.maximum(self.klo[si], 0))
-            best_e, best, best_l, best_w, all_e, allb = self._candidates()
+            best_e, best, best_l, best_w, all_e, allb = self._scatter(
+                idx, *self._candidates(idx)
+            )
             has_best = np.isfinite(best_e)
             has_all = np.isfinite(all_e)
             improved = (has_best & (~g_valid | (best_e < _IMPROVE * g["e"]))) | (
@@ -700,7 +716,7 @@ class _Search:
             g_valid |= take
             g_found |= take | take_all
             a_e = np.minimum(a_e, all_e)
-            garb = ~g_found | ~(g["e"] <= _GARBAGE * g["S"])
+            garb = ~g_found | ~(g["e"] <= self.garbage * g["S"])
             stall = np.where(improved | garb, 0, stall + 1)
 
             act, jump = self._decide(
@@ -730,6 +746,26 @@ class _Search:
         err = np.where(np.isfinite(value), err, np.inf)
         return value, err, self.nfev, success
 
+    def _scatter(self, idx, best_e, best, best_l, best_w, all_e, allb):
+        """Spread results for the active elements idx over all N elements."""
+        N, M = self.N, self.M
+
+        def full(arr, fill):
+            out = np.full((N, M), fill, dtype=arr.dtype)
+            out[idx] = arr
+            return out
+
+        best = {k: full(v, np.nan) for k, v in best.items()}
+        allb = {k: full(v, np.nan) for k, v in allb.items()}
+        return (
+            full(best_e, np.inf),
+            best,
+            full(best_l, -1),
+            full(best_w, 0),
+            full(all_e, np.inf),
+            allb,
+        )
+
     def _decide(self, has_best, best_e, best, best_l, best_w, stall, active):
         N, M = self.N, self.M
         act = np.full((N, M), _ACT_STOP, dtype=np.int64)
@@ -748,7 +784,7 @@ class _Search:
         tr = best["tr"]
         rr = best["rr"]
         with np.errstate(invalid="ignore"):
-            done = has_best & (e <= _STOP_REL * np.abs(v))
+            done = has_best & (e <= self.stop_rel * np.abs(v))
             top = best_l - best_w + 1
             trunc = tr > rr
             shrink = (
@@ -756,7 +792,7 @@ class _Search:
                 & ~done
                 & ~stalled
                 & trunc
-                & ((best_l == nwin - 1) | (e > _TCONV * np.abs(v)))
+                & ((best_l == nwin - 1) | (e > self.tconv * np.abs(v)))
                 & can_shrink
             )
             grow = has_best & ~done & ~stalled & ~trunc & (top == 0) & can_grow

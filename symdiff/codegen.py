@@ -64,6 +64,10 @@ _RESERVED = (
 # ops whose code calls a helper that the generated code must define (numpy has no erf)
 _HELPER_OF_OP = {"erf": "_erf"}
 _counter = itertools.count()
+_INLINE_DEPTH = 3  # operands used once are written in place up to this nesting
+_INLINE_CHARS = 60  # ... and this length
+_CALL = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*\(")
+_NAME_OR_NUMBER = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*|[0-9][0-9.e+-]*")
 
 
 # -- helpers that generated code calls -------------------------------------------------
@@ -354,11 +358,79 @@ def _doc_lines(text, indent, width=WIDTH - 4):
     return lines
 
 
+# Python's binding strength of the operators templates use (higher binds tighter)
+_PY_PREC = {"+": 10, "-": 10, "*": 20, "/": 20, "//": 20, "%": 20, "@": 20, "**": 40}
+_UNARY_PREC = 30
+_ATOM = 100
+_BINARY_TEMPLATE = re.compile(r"\{0\} (\*\*|//|[-+*/%@]) \{1\}")
+
+
+def _slots(template, arity):
+    """For each operand of a string template, the least precedence an expression needs
+    to go into its slot without parentheses; None if an operand is used twice."""
+    if any(template.count(f"{{{i}}}") != 1 for i in range(arity)):
+        return None
+    m = _BINARY_TEMPLATE.fullmatch(template)
+    if m:
+        p = _PY_PREC[m.group(1)]
+        # left-associative: an equal-precedence right operand keeps its parentheses
+        # (evaluation order matters in floating point); ** is right-associative
+        return (p + 1, p + 1) if m.group(1) == "**" else (p, p + 1)
+    if template == "-{0}":
+        return (_UNARY_PREC,)
+    out = []
+    for i in range(arity):
+        at = template.index(f"{{{i}}}")
+        end = at + len(f"{{{i}}}")
+        before, after = template[:at].rstrip(" "), template[end:].lstrip(" ")
+        in_call = before.endswith(("(", ",")) and after.startswith((")", ","))
+        out.append(0 if in_call else _ATOM)
+    return tuple(out)
+
+
+def _precedence(template, text):
+    if isinstance(template, str):
+        m = _BINARY_TEMPLATE.fullmatch(template)
+        if m:
+            return _PY_PREC[m.group(1)]
+        if template == "-{0}":
+            return _UNARY_PREC
+    return _ATOM if _atomic(text) else 0
+
+
+def _atomic(text):
+    """True if ``text`` needs no parentheses as an operand (a name, number or call)."""
+    if _NAME_OR_NUMBER.fullmatch(text):
+        return True
+    m = _CALL.match(text)
+    start = m.end() - 1 if m else 0 if text.startswith("(") else None
+    if start is None:
+        return False
+    depth = 0
+    quote = None
+    for i in range(start, len(text)):
+        ch = text[i]
+        if quote:
+            if ch == quote and text[i - 1] != "\\":
+                quote = None
+        elif ch in "'\"":
+            quote = ch
+        elif ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+            if depth == 0:
+                return i == len(text) - 1
+    return False
+
+
 # -- line layout -----------------------------------------------------------------------
 
 
 def _pieces(body):
     """Split source text at the spaces between its tokens (never inside a string)."""
+    if "'" not in body and '"' not in body:  # no string: every space is between tokens
+        return body.split(" ")
     try:
         toks = [
             t
@@ -459,23 +531,34 @@ class _Unit:
         order = topo_order(*leaves)
         mask = self._masks(order, args)
         full = (1 << len(args)) - 1
+        uses = {}
+        for node in order:
+            for a in node.args:
+                uses[a] = uses.get(a, 0) + 1
+        for leaf in leaves:
+            uses[leaf] = 2  # outputs are returned by name
 
-        ref = dict(zip(args, names, strict=True))  # node -> its name in the code
-        temps = set()
-        args_read = set()
-        stmts = []  # (target, rhs, temporaries it reads)
+        # Shared nodes (and outputs) get an assignment.  A node used once is written
+        # into its consumer's expression, up to a small depth: that is the same
+        # computation in fewer statements, and its temporary dies at once.
+        self._ref = dict(zip(args, names, strict=True))  # node -> name in the code
+        self._stmts = []  # (target, rhs, temporaries it reads)
+        self._temps = set()
+        self._pending = {}  # node used once -> (text, depth, temporaries it reads)
+        self._args_read = set()
         for node in order:
             if node.op == "symbol":
                 continue
             if node.op == "const":
                 if node.shape:
-                    ref[node] = self.array_name(node)
+                    self._ref[node] = self.array_name(node)
                 continue
-            target = f"_t{len(stmts)}"
-            rhs, used = self._statement(node, ref, mask, temps, args_read)
-            ref[node] = target
-            temps.add(target)
-            stmts.append((target, rhs, used))
+            text, depth, reads, prec = self._expression(node, mask)
+            if uses[node] == 1:
+                self._pending[node] = (text, depth, reads, prec)
+            else:
+                self._assign(node, text, reads)
+        stmts, ref = self._stmts, self._ref
 
         # outputs that are leaves or miss an argument are materialised at full shape
         out_text = []
@@ -487,12 +570,11 @@ class _Unit:
                 shape = f"_b + {leaf.shape!r}" if leaf.shape else "_b"
                 text = f"np.full({shape}, {text}, dtype={self.dname})"
             out_text.append(text)
-        keep = {t for t in out_text if t in temps}
-        if need_batch:
-            args_read.update(args)
+        keep = {t for t in out_text if t in self._temps}
+        args_read = set(args) if need_batch else self._args_read
         last = {}
-        for i, (_, _, used) in enumerate(stmts):
-            for t in used:
+        for i, (_, _, reads) in enumerate(stmts):
+            for t in reads:
                 last[t] = i
 
         lines = []
@@ -504,7 +586,7 @@ class _Unit:
                 continue
             if s.shape:
                 self.helpers.add("_arg")
-                _emit(lines, ind, f"{n} = ", f"_arg({n}, {s.shape!r}, {n!r})")
+                _emit(lines, ind, f"{n} = ", f'_arg({n}, {s.shape!r}, "{n}")')
             else:
                 _emit(lines, ind, f"{n} = ", f"np.asarray({n}, dtype={self.dname})")
         if need_batch:
@@ -519,14 +601,76 @@ class _Unit:
             else:
                 batch = parts[0] if parts else "()"
             _emit(lines, ind, "_b = ", batch)
-        for i, (target, rhs, used) in enumerate(stmts):
+        for i, (target, rhs, reads) in enumerate(stmts):
             _emit(lines, ind, f"{target} = ", rhs)
-            dead = [t for t in dict.fromkeys(used) if last[t] == i and t not in keep]
+            dead = [t for t in dict.fromkeys(reads) if last[t] == i and t not in keep]
             if dead:
                 _emit(lines, ind, "del ", ", ".join(dead))
         ret = "".join(_render(tokens, out_text.__getitem__, self.key_text))
         _emit(lines, ind, "return ", ret)
         return lines
+
+    def _assign(self, node, text, reads):
+        target = f"_t{len(self._stmts)}"
+        self._stmts.append((target, text, reads))
+        self._ref[node] = target
+        self._temps.add(target)
+        return target
+
+    def _expression(self, node, mask):
+        """Source of ``node``, its inlining depth, the temporaries it reads, and its
+        precedence as a Python expression."""
+        op = node.op
+        code = OPS[op].code
+        if code is None:
+            raise NotImplementedError(
+                f"{self.owner}: the op {op!r} has no numpy code template "
+                f"(OPS[{op!r}].code in symdiff/ops.py), so it cannot be compiled"
+            )
+        # a template that uses each operand once can take operand expressions
+        slots = _slots(code, len(node.args)) if isinstance(code, str) else None
+        # constants meeting only constants are numpy scalars: numpy semantics, dtype
+        typed = self.dname if mask[node] == 0 else None
+        elementwise = OPS[op].elementwise
+        operands = []
+        reads = []
+        depth = 0
+        for a in node.args:
+            pending = self._pending.pop(a, None)
+            if pending is not None:
+                text, d, r, prec = pending
+                if slots and d < _INLINE_DEPTH and len(text) <= _INLINE_CHARS:
+                    if prec < slots[len(operands)]:
+                        text = f"({text})"
+                    depth = max(depth, d + 1)
+                    reads.extend(r)
+                else:
+                    text = self._assign(a, text, r)
+                    reads.append(text)
+            else:
+                text = self._ref.get(a)
+                if text is None:  # a scalar constant, written in place
+                    text = _literal(a.value, typed)
+                elif text in self._temps:
+                    reads.append(text)
+                elif a.op == "symbol":
+                    self._args_read.add(a)
+            if elementwise and a.ndim < node.ndim and mask[a]:
+                # keep a batch prefix a prefix: (*batch, *a.shape) gets 1s inserted
+                # in front of a's own axes, not in front of the batch
+                axes = tuple(range(-node.ndim, -a.ndim))
+                text = f"np.expand_dims({text}, {axes!r})"
+            operands.append(text)
+        rhs = code.format(*operands) if isinstance(code, str) else code(node, operands)
+        if not node.args:  # an op like pi: a constant of the chosen dtype
+            if node.shape:
+                rhs = f"np.asarray({rhs}, dtype={self.dname})"
+            else:
+                rhs = f"{self.dname}({rhs})"
+        helper = _HELPER_OF_OP.get(op)
+        if helper is not None:
+            self.helpers.add(helper)
+        return rhs, depth, reads, _precedence(code, rhs)
 
     def _masks(self, order, args):
         """Bit i of a node's mask is set when it depends on ``args[i]``."""
@@ -549,44 +693,6 @@ class _Unit:
                     m |= mask[a]
                 mask[node] = m
         return mask
-
-    def _statement(self, node, ref, mask, temps, args_read):
-        op = node.op
-        code = OPS[op].code
-        if code is None:
-            raise NotImplementedError(
-                f"{self.owner}: the op {op!r} has no numpy code template "
-                f"(OPS[{op!r}].code in symdiff/ops.py), so it cannot be compiled"
-            )
-        # constants meeting only constants are numpy scalars: numpy semantics, dtype
-        typed = self.dname if mask[node] == 0 else None
-        elementwise = OPS[op].elementwise
-        operands = []
-        used = []
-        for a in node.args:
-            text = ref.get(a)
-            if text is None:  # a scalar constant, written in place
-                text = _literal(a.value, typed)
-            elif text in temps:
-                used.append(text)
-            elif a.op == "symbol":
-                args_read.add(a)
-            if elementwise and a.ndim < node.ndim and mask[a]:
-                # keep a batch prefix a prefix: (*batch, *a.shape) gets 1s inserted
-                # in front of a's own axes, not in front of the batch
-                axes = tuple(range(-node.ndim, -a.ndim))
-                text = f"np.expand_dims({text}, {axes!r})"
-            operands.append(text)
-        rhs = code.format(*operands) if isinstance(code, str) else code(node, operands)
-        if not node.args:  # an op like pi: a constant of the chosen dtype
-            if node.shape:
-                rhs = f"np.asarray({rhs}, dtype={self.dname})"
-            else:
-                rhs = f"{self.dname}({rhs})"
-        helper = _HELPER_OF_OP.get(op)
-        if helper is not None:
-            self.helpers.add(helper)
-        return rhs, used
 
     def helper_source(self, name):
         if name == "_arg":

@@ -7,6 +7,11 @@ are visited, and the cost is a small multiple of the expression's size (no swell
 
 Gradients of broadcast operands are summed back to the operand's shape here, in one
 place (:func:`_unbroadcast`), not in the op rules.
+
+Reverse mode accepts a seed with extra *leading* dimensions: seeded with the identity of
+the output's space it yields the whole Jacobian of a tensor output in one pass (every
+vjp rule passes leading dimensions through), so ``hessian(x @ A @ x, x)`` is built as
+``A + A.T``, not row by row.
 """
 
 from __future__ import annotations
@@ -14,7 +19,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from symdiff.expr import Expr, Symbol, apply, as_expr, const
-from symdiff.ops import OPS, sum_to
+from symdiff.ops import OPS
+from symdiff.tensor_ops import identity, unbroadcast
 from symdiff.traverse import topo_order
 
 
@@ -37,8 +43,8 @@ def _ones(shape):
     return const(1) if not shape else apply("broadcast_to", 1, shape=shape)
 
 
-def _unbroadcast(g, shape):
-    return g if g.shape == shape else sum_to(g, shape)
+def _unbroadcast(g, shape, nlead):
+    return g if g.shape[nlead:] == shape else unbroadcast(g, shape, nlead)
 
 
 def _add_all(terms):
@@ -75,7 +81,12 @@ def _missing_rule(node):
 
 
 def _reverse(f, wrt_list, seed):
-    """Adjoints of ``wrt_list`` for output ``f`` seeded with ``seed`` (reverse mode)."""
+    """Adjoints of ``wrt_list`` for output ``f`` seeded with ``seed`` (reverse mode).
+
+    ``seed`` has shape ``lead + f.shape``; every adjoint then has ``lead`` in front.
+    """
+    lead = seed.shape[: seed.ndim - f.ndim]
+    nlead = len(lead)
     order = topo_order(f)
     dep = _dependents(order, wrt_list)
     pending = {f: [seed]} if f in dep else {}
@@ -100,17 +111,18 @@ def _reverse(f, wrt_list, seed):
             raise _missing_rule(node)
         for arg, c in zip(node.args, outs, strict=True):
             if c is not None and arg in dep:
-                pending.setdefault(arg, []).append(_unbroadcast(as_expr(c), arg.shape))
-    return [grads.get(w) or _zeros(w.shape) for w in wrt_list]
+                c = _unbroadcast(as_expr(c), arg.shape, nlead)
+                pending.setdefault(arg, []).append(c)
+    return [grads.get(w) or _zeros(lead + w.shape) for w in wrt_list]
 
 
-def _forward(outputs, wrt, tangent):
-    """Directional derivatives of ``outputs`` along ``wrt`` -> ``tangent`` (forward)."""
+def _forward(outputs, tangents):
+    """Directional derivatives of ``outputs`` along ``{symbol: tangent}`` (forward)."""
     order = topo_order(*outputs)
-    dep = _dependents(order, [wrt])
-    tan = {wrt: tangent}
+    dep = _dependents(order, list(tangents))
+    tan = dict(tangents)
     for node in order:
-        if node not in dep or node is wrt:
+        if node not in dep or node in tangents:
             continue
         spec = OPS[node.op]
         ts = [tan.get(a) for a in node.args]
@@ -166,7 +178,7 @@ def diff(expr, x, n=1):
         raise ValueError(f"diff: {x.name!r} has shape {x.shape}; use grad or jacobian")
     out = as_expr(expr)
     for _ in range(n):
-        (out,) = _forward([out], x, const(1))
+        (out,) = _forward([out], {x: const(1)})
     return out
 
 

@@ -23,8 +23,10 @@ from fractions import Fraction
 
 import numpy as np
 
+from symdiff import tensor_ops  # noqa: F401  (tensor ops join the table before rules)
 from symdiff.expr import apply, const
 from symdiff.ops import OPS
+from symdiff.tensor_ops import fill_value, is_identity, is_zero, red_axes, zeros
 
 
 @dataclass(frozen=True)
@@ -165,6 +167,10 @@ def fold_constants(op, args, params, shape):
     for a in args:
         if a.op != "const":
             return None
+    if not OPS[op].elementwise and math.prod(shape) > max(
+        [1] + [math.prod(a.shape) for a in args]
+    ):
+        return None  # folding would only grow constants (broadcast_to, diag, ...)
     vals = [a.attrs[0][1] for a in args]
     if all(_exact(v) for v in vals):
         out = _fold_exact(op, vals)
@@ -180,7 +186,8 @@ def fold_constants(op, args, params, shape):
         return const(float(out))
     with np.errstate(all="ignore"):
         out = OPS[op].impl(
-            _Probe(args, params), *[float(v) if _exact(v) else v for v in vals]
+            _Probe(args, params, shape),
+            *[float(v) if _exact(v) else v for v in vals],
         )
     out = np.asarray(out)
     if out.dtype.kind not in "biuf" or not np.all(np.isfinite(out)):
@@ -191,8 +198,12 @@ def fold_constants(op, args, params, shape):
 class _Probe:
     """Stands in for the node being built when an impl reads its args or params."""
 
-    def __init__(self, args, params):
-        self.args, self.params = args, params
+    def __init__(self, args, params, shape):
+        self.args, self.params, self.shape = args, params, shape
+
+    @property
+    def ndim(self):
+        return len(self.shape)
 
 
 _PY_ARITH = {
@@ -518,4 +529,209 @@ def log_of_power(root):
     if isinstance(n, int):
         base = a.args[0] if n % 2 else apply("abs", a.args[0])
         return apply("mul", n, apply("log", base))
+    return None
+
+
+# -- tensors ---------------------------------------------------------------------------
+# Zeros and ones are ``broadcast_to(c, shape)`` nodes and the identity matrix is
+# ``diag(broadcast_to(1, (n,)))`` (see symdiff.tensor_ops), so these rules recognise
+# them structurally, in O(1), without looking at array contents.
+
+_LINEAR_UNARY = (
+    "transpose",
+    "take",
+    "slice",
+    "unslice",
+    "cumsum",
+    "diag",
+    "diagonal",
+    "trace",
+)
+
+
+def _broadcast(e, shape):
+    return e if e.shape == shape else apply("broadcast_to", e, shape=shape)
+
+
+@rule("canonicalize", *_LINEAR_UNARY, "concatenate")
+def linear_of_zeros(op, args, params, shape):
+    """A linear op of zeros is zeros: transpose(0) -> 0, slice(0) -> 0, ..."""
+    if all(is_zero(a) for a in args):
+        return zeros(shape)
+    return None
+
+
+@rule("canonicalize", "transpose")
+def transpose_identities(op, args, params, shape):
+    """transpose(A, identity) -> A; transpose(transpose(A)) -> A (or one transpose);
+    diag(v).T -> diag(v); transpose(broadcast_to(c)) -> broadcast_to(c)."""
+    (a,) = args
+    perm = params.get("axes", tuple(range(a.ndim))[::-1])
+    if perm == tuple(range(a.ndim)):
+        return a
+    if a.op == "transpose":
+        inner = a.params.get("axes", tuple(range(a.ndim))[::-1])
+        return apply("transpose", a.args[0], axes=tuple(inner[p] for p in perm))
+    if a.op == "diag" and perm[-2:] == (a.ndim - 1, a.ndim - 2) and a.ndim == 2:
+        return a
+    if a.op == "broadcast_to" and not a.args[0].shape:
+        return apply("broadcast_to", a.args[0], shape=shape)
+    return None
+
+
+@rule("canonicalize", "reshape")
+def reshape_identities(op, args, params, shape):
+    """reshape(a, a.shape) -> a; reshape(reshape(a)) -> reshape(a);
+    reshape(broadcast_to(c)) -> broadcast_to(c) for a scalar c."""
+    (a,) = args
+    if a.shape == shape:
+        return a
+    if a.op == "reshape":
+        return apply("reshape", a.args[0], shape=shape)
+    if a.op == "broadcast_to" and not a.args[0].shape:
+        return apply("broadcast_to", a.args[0], shape=shape)
+    return None
+
+
+@rule("canonicalize", "broadcast_to")
+def broadcast_identities(op, args, params, shape):
+    """broadcast_to(a, a.shape) -> a; broadcast_to(broadcast_to(a)) -> broadcast_to(a);
+    broadcast_to(reshape(c)) -> broadcast_to(c) for a scalar c."""
+    (a,) = args
+    if a.shape == shape:
+        return a
+    if a.op == "broadcast_to" or (a.op == "reshape" and not a.args[0].shape):
+        return apply("broadcast_to", a.args[0], shape=shape)
+    return None
+
+
+@rule("canonicalize", "add", "sub")
+def add_zero_tensor(op, args, params, shape):
+    """x + zeros -> x, zeros - x -> -x (broadcast to the sum's shape)."""
+    a, b = args
+    if is_zero(b):
+        return _broadcast(a, shape)
+    if is_zero(a):
+        return _broadcast(b if op == "add" else apply("neg", b), shape)
+    return None
+
+
+@rule("canonicalize", "neg")
+def neg_zero_tensor(op, args, params, shape):
+    """-zeros -> zeros."""
+    return zeros(shape) if is_zero(args[0]) and shape else None
+
+
+@rule("canonicalize", "mul")
+def mul_fill_tensor(op, args, params, shape):
+    """x * broadcast_to(c) -> c * x; 0 * x -> zeros; diag(v) * w -> diag(v * w)."""
+    a, b = args
+    for p, q in ((a, b), (b, a)):
+        c = fill_value(p)
+        if c is not None and (p.shape or q.shape != shape):
+            if c == 0:
+                return zeros(shape)
+            if p.op == "broadcast_to" and q.shape == shape:
+                return q if c == 1 else apply("mul", c, q)
+        if p.op == "diag" and p.args[0].ndim == 1 and q.ndim <= 1 and shape == p.shape:
+            return apply("diag", apply("mul", p.args[0], q))
+    return None
+
+
+@rule("canonicalize", "matmul")
+def matmul_identities(op, args, params, shape):
+    """0 @ x -> 0; I @ x -> x; diag(v) @ x -> v[:, None] * x; x @ diag(v) -> x * v."""
+    a, b = args
+    if is_zero(a) or is_zero(b):
+        return zeros(shape)
+    if is_identity(a) and b.shape == shape:
+        return b
+    if is_identity(b) and a.shape == shape:
+        return a
+    if a.op == "diag" and a.args[0].ndim == 1:
+        v = a.args[0]
+        if b.ndim >= 2:
+            v = apply("reshape", v, shape=v.shape + (1,))
+        out = apply("mul", v, b)
+        return out if out.shape == shape else None
+    if b.op == "diag" and b.args[0].ndim == 1:
+        out = apply("mul", a, b.args[0])
+        return out if out.shape == shape else None
+    return None
+
+
+@rule("canonicalize", "sum")
+def sum_identities(op, args, params, shape):
+    """sum over no axes -> a; sum(broadcast_to(c)) -> (count * c), broadcast."""
+    (a,) = args
+    if not params.get("axis") and a.shape == shape:
+        return a
+    c = fill_value(a)
+    if c is not None and a.op == "broadcast_to":
+        count = math.prod(a.shape[ax] for ax in params["axis"])
+        return _broadcast(apply("mul", count, a.args[0]), shape)
+    return None
+
+
+@rule("canonicalize", "prod", "max", "min", "norm")
+def reduce_nothing(op, args, params, shape):
+    """A reduction over no axes is the identity (abs for norm): max(s) -> s."""
+    (a,) = args
+    if red_axes(params, a.ndim) == () and a.shape == shape:
+        return apply("abs", a) if op == "norm" else a
+    return None
+
+
+@rule("canonicalize", "diagonal", "trace")
+def diagonal_of_diag(op, args, params, shape):
+    """diagonal(diag(v)) -> v; trace(diag(v)) -> sum(v, axis=-1)."""
+    (a,) = args
+    if a.op != "diag":
+        return None
+    if op == "diagonal":
+        return a.args[0]
+    return apply("sum", a.args[0], axis=-1, keepdims=False)
+
+
+@rule("simplify", "matmul")
+def vector_times_matrix(root):
+    """x @ M -> M.T @ x for a vector x: products meet in one (column) form."""
+    a, b = root.args
+    if a.ndim == 1 and b.ndim == 2:
+        return apply("matmul", apply("transpose", b), a)
+    return None
+
+
+@rule("simplify", "add", "sub")
+def factor_matmul(root):
+    """A @ x + B @ x -> (A + B) @ x and x @ A + x @ B -> x @ (A + B), over a sum."""
+    parts = _flatten(root, ("add", "sub"), "sub")
+    if len(parts) < 2:
+        return None
+    split = []
+    for e, s in parts:
+        c, t = _coeff_term(e)
+        split.append((s * c, t))
+    for side in (1, 0):  # group by the shared right operand first, then the left
+        groups: dict = {}
+        for i, (_, t) in enumerate(split):
+            if t.op == "matmul" and t.shape == root.shape:
+                key = (t.args[side], t.args[1 - side].shape)
+                groups.setdefault(key, []).append(i)
+        groups = {k: v for k, v in groups.items() if len(v) > 1}
+        if not groups:
+            continue
+        used = set()
+        terms = []
+        for (shared, _), idxs in groups.items():
+            other = _build_chain(
+                "add",
+                [apply("mul", split[i][0], split[i][1].args[1 - side]) for i in idxs],
+            )
+            pair = (other, shared) if side == 1 else (shared, other)
+            terms.append(apply("matmul", *pair))
+            used.update(idxs)
+        terms += [apply("mul", c, t) for i, (c, t) in enumerate(split) if i not in used]
+        out = _build_chain("add", terms)
+        return out if out.shape == root.shape else None
     return None

@@ -1,0 +1,303 @@
+"""Gradient checks: compare a hand-written gradient with adaptive finite differences.
+
+The check is per component.  Component ``i`` passes when
+
+    |analytic_i - numeric_i| <= atol + rtol * |numeric_i| + 2 * fd_error_i
+
+where ``numeric_i`` and ``fd_error_i`` come from :func:`numeric.finite_diff.jacobian`
+(an adaptive Richardson search with its own error estimate, evaluated in the dtype of
+``x``) and ``rtol`` defaults to 32 machine epsilons of that dtype, ``atol`` to 0.  Nothing
+depends on the number of components, so a large array gets the same per-component
+scrutiny as a small one; and because the finite-difference error is estimated rather
+than assumed, float64 checks are tight (a relative error of 1e-6 fails) while correct
+float32 gradients pass.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from numeric.finite_diff import _as_points, _check_callable, jacobian
+
+__all__ = ["GradCheckResult", "check_grad", "assert_grad_close"]
+
+_RTOL_EPS = 32.0  # default rtol in machine epsilons of the dtype
+_FD_SAFETY = 2.0  # multiple of the finite-difference error estimate allowed
+
+
+@dataclass(frozen=True)
+class GradCheckResult:
+    """Outcome of :func:`check_grad`.
+
+    Attributes
+    ----------
+    ok : bool
+        Every component is within its tolerance.
+    max_rel_error : float
+        Largest ``|analytic - numeric| / max(|analytic|, |numeric|)`` over the
+        components (0 where both are 0).
+    analytic, numeric : numpy.ndarray
+        The gradient under test and the finite-difference one (``x``'s shape, or
+        ``f(x).shape + x.shape`` for a Jacobian).
+    abs_error, rel_error : numpy.ndarray
+        Per-component absolute and relative differences.
+    fd_error : numpy.ndarray
+        Estimated error of each finite-difference component.
+    tolerance : numpy.ndarray
+        Per-component tolerance ``atol + rtol * |numeric| + 2 * fd_error``.
+    rtol, atol : float
+        The tolerances used.
+    dtype : numpy.dtype
+        Precision in which ``f`` was evaluated (that of ``x``).
+    nfev : int
+        Evaluations of ``f``.
+    reliable : numpy.ndarray
+        Where the finite-difference search converged; elsewhere the check can only
+        be as strict as its (large) error estimate.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> res = check_grad(lambda v: np.sum(np.sin(v)), np.cos, np.array([0.1, 0.2]))
+    >>> res.ok, res.failures()
+    (True, [])
+    """
+
+    ok: bool
+    max_rel_error: float
+    analytic: np.ndarray
+    numeric: np.ndarray
+    abs_error: np.ndarray
+    rel_error: np.ndarray
+    fd_error: np.ndarray
+    tolerance: np.ndarray
+    rtol: float
+    atol: float
+    dtype: np.dtype
+    nfev: int
+    reliable: np.ndarray
+
+    def failures(self):
+        """Indices (tuples) of the components outside their tolerance.
+
+        Returns
+        -------
+        list of tuple
+            In order of decreasing ``abs_error / tolerance``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> f = lambda v: np.sum(np.sin(v))
+        >>> res = check_grad(f, lambda v: np.cos(v) * [1, 1.01], np.zeros(2))
+        >>> res.failures()
+        [(1,)]
+        """
+        bad = (self.abs_error > self.tolerance).reshape(-1)
+        order = np.argsort(-self._ratio(), axis=None, kind="stable")
+        return [
+            tuple(int(k) for k in np.unravel_index(i, self.numeric.shape))
+            for i in order
+            if bad[i]
+        ]
+
+    def _ratio(self):
+        tol = np.where(self.tolerance > 0, self.tolerance, np.finfo(float).tiny)
+        return self.abs_error / tol
+
+    def report(self, max_rows=10):
+        """A readable summary: verdict, worst components, and the tolerance rule.
+
+        Parameters
+        ----------
+        max_rows : int, default 10
+            How many components to list (failures first, then the largest ratios of
+            error to tolerance).
+
+        Returns
+        -------
+        str
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> res = check_grad(lambda v: np.sum(np.sin(v)), np.cos, np.array([0.5]))
+        >>> print(res.report())  # doctest: +ELLIPSIS
+        check_grad: OK (1 component), dtype float64, ... evaluations of f
+        ...
+        """
+        n = self.numeric.size
+        fails = self.failures()
+        head = "OK" if self.ok else f"FAILED ({len(fails)} of {n} outside tolerance)"
+        word = "component" if n == 1 else "components"
+        lines = [
+            f"check_grad: {head if not self.ok else f'OK ({n} {word})'}, "
+            f"dtype {np.dtype(self.dtype).name}, {self.nfev} evaluations of f",
+            f"max relative error {self.max_rel_error:.3e}",
+        ]
+        order = list(np.argsort(-self._ratio(), axis=None, kind="stable"))
+        rows = order[:max_rows]
+        lines.append(
+            f"{'index':>12}  {'analytic':>22}  {'numeric':>22}  {'|diff|':>9}  "
+            f"{'tolerance':>9}  {'rel.err':>9}"
+        )
+        for flat in rows:
+            i = np.unravel_index(flat, self.numeric.shape)
+            a = self.analytic[i]
+            v = self.numeric[i]
+            mark = "  FAIL" if self.abs_error[i] > self.tolerance[i] else ""
+            if not self.reliable[i]:
+                mark += "  (finite difference unreliable)"
+            lines.append(
+                f"{str(tuple(int(k) for k in i)):>12}  {a:>22.15e}  {v:>22.15e}  "
+                f"{self.abs_error[i]:>9.2e}  {self.tolerance[i]:>9.2e}  "
+                f"{self.rel_error[i]:>9.2e}{mark}"
+            )
+        if n > len(rows):
+            lines.append(f"{'':>12}  ... {n - len(rows)} more within tolerance")
+        lines.append(
+            f"tolerance = atol + rtol*|numeric| + {_FD_SAFETY:g}*fd_error with "
+            f"rtol={self.rtol:.2e}, atol={self.atol:.2e}"
+        )
+        return "\n".join(lines)
+
+
+def _tolerance_value(value, name, default):
+    if value is None:
+        return default
+    try:
+        out = float(value)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"check_grad: {name} must be a number; got {value!r}") from exc
+    if not np.isfinite(out) or out < 0:
+        raise ValueError(f"check_grad: {name} must be finite and >= 0; got {value!r}")
+    return out
+
+
+def check_grad(f, grad_f, x, *, rtol=None, atol=None, method="central"):
+    """Compare an analytic gradient (or Jacobian) with finite differences.
+
+    Parameters
+    ----------
+    f : callable
+        Takes an array of ``x``'s shape; returns a scalar (or an array, in which
+        case ``grad_f`` is its Jacobian of shape ``f(x).shape + x.shape``).
+    grad_f : callable or array_like
+        The gradient under test, as a function of ``x`` or already evaluated at it.
+    x : array_like
+        Where to check.  Its dtype sets the precision in which ``f`` is evaluated
+        and the default ``rtol``; it must be finite.
+    rtol : float, optional
+        Relative tolerance; 32 epsilons of ``x``'s dtype by default.
+    atol : float, optional
+        Absolute tolerance; 0 by default.
+    method : {"central", "forward", "backward", "complex"}, default "central"
+        Finite-difference method (``"complex"`` for analytic ``f``).
+
+    Returns
+    -------
+    GradCheckResult
+
+    Raises
+    ------
+    ValueError
+        If ``grad_f`` has the wrong shape, a tolerance is negative, or ``x`` is not
+        finite.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> f = lambda v: np.sum(v**3)
+    >>> check_grad(f, lambda v: 3 * v**2, np.array([1.0, 2.0])).ok
+    True
+    >>> check_grad(f, lambda v: 3 * v**2 * (1 + 1e-6), np.array([1.0, 2.0])).ok
+    False
+    """
+    _check_callable(f, "check_grad")
+    xf, dtype = _as_points(x, "check_grad")
+    xd = np.asarray(x).astype(dtype) if xf.ndim else dtype(xf)
+    res = jacobian(f, xd, method=method, full_output=True)
+    numeric = np.asarray(res.value, dtype=np.float64)
+    fd_error = np.asarray(res.error, dtype=np.float64)
+    if callable(grad_f):
+        analytic = grad_f(xd)
+    else:
+        analytic = grad_f
+    try:
+        analytic = np.asarray(analytic, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(
+            f"check_grad: grad_f must give real numbers; got {analytic!r}"
+        ) from exc
+    if analytic.shape != numeric.shape:
+        if analytic.size == numeric.size and analytic.size == 1:
+            analytic = analytic.reshape(numeric.shape)
+        else:
+            raise ValueError(
+                f"check_grad: grad_f has shape {analytic.shape}; expected "
+                f"{numeric.shape} (f(x).shape + x.shape)"
+            )
+    eps = float(np.finfo(dtype).eps)
+    rtol = _tolerance_value(rtol, "rtol", _RTOL_EPS * eps)
+    atol = _tolerance_value(atol, "atol", 0.0)
+    abs_error = np.abs(analytic - numeric)
+    abs_error = np.where(np.isnan(abs_error), np.inf, abs_error)
+    denom = np.maximum(np.abs(analytic), np.abs(numeric))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rel_error = np.where(denom > 0, abs_error / denom, np.where(abs_error > 0, np.inf, 0.0))
+    fd_err = np.where(np.isfinite(fd_error), fd_error, np.inf)
+    tolerance = atol + rtol * np.abs(numeric) + _FD_SAFETY * fd_err
+    tolerance = np.where(np.isnan(tolerance), np.inf, tolerance)
+    ok = bool(np.all(abs_error <= tolerance))
+    max_rel = float(np.max(rel_error)) if rel_error.size else 0.0
+    return GradCheckResult(
+        ok=ok,
+        max_rel_error=max_rel,
+        analytic=analytic,
+        numeric=numeric,
+        abs_error=abs_error,
+        rel_error=rel_error,
+        fd_error=fd_error,
+        tolerance=tolerance,
+        rtol=rtol,
+        atol=atol,
+        dtype=np.dtype(dtype),
+        nfev=int(res.nfev),
+        reliable=np.asarray(res.success, dtype=bool),
+    )
+
+
+def assert_grad_close(f, grad_f, x, *, rtol=None, atol=None, method="central"):
+    """Assert that ``grad_f`` matches finite differences (for pytest suites).
+
+    Parameters
+    ----------
+    f, grad_f, x, rtol, atol, method
+        As in :func:`check_grad`.
+
+    Returns
+    -------
+    GradCheckResult
+        When the check passes.
+
+    Raises
+    ------
+    AssertionError
+        With :meth:`GradCheckResult.report` as its message when it fails.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> f = lambda v: np.sum(np.exp(v))
+    >>> _ = assert_grad_close(f, np.exp, np.array([0.0, 1.0]))
+    >>> assert_grad_close(f, np.cos, np.array([1.0]))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    AssertionError: check_grad: FAILED (1 of 1 outside tolerance), ...
+    """
+    result = check_grad(f, grad_f, x, rtol=rtol, atol=atol, method=method)
+    if not result.ok:
+        raise AssertionError(result.report())
+    return result
