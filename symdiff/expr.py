@@ -392,9 +392,10 @@ def _sort_key(op, args, attrs, leafkey):
         h = _mix(h, _digest_text(repr(attrs)))
     lead = ""
     for a in args:
-        h = _mix(h, a.key[2])
+        ka = a.key
+        h = ((h ^ ka[2]) * 0x100000001B3) & _MASK  # _mix, inlined: this is hot
         if not lead:
-            lead = a.key[0]
+            lead = ka[0]
     if op == "mul":
         deg = args[0].key[1] + args[1].key[1]
     elif op == "neg":
@@ -416,16 +417,23 @@ def _intern(op, args, attrs, shape, cls=Expr, leafkey=None):
     if node is not None:
         return node
     node = object.__new__(cls)
-    osa = object.__setattr__
-    osa(node, "op", op)
-    osa(node, "args", args)
-    osa(node, "attrs", attrs)
-    osa(node, "shape", shape)
-    osa(node, "key", _sort_key(op, args, attrs, leafkey))
+    _set_op(node, op)
+    _set_args(node, args)
+    _set_attrs(node, attrs)
+    _set_shape(node, shape)
+    _set_key(node, _sort_key(op, args, attrs, leafkey))
     _NODES[key] = node
     if len(_NODES) >= _sweep_at:
         collect_garbage()
     return node
+
+
+# the slot descriptors' setters: Expr.__setattr__ refuses, these are the one way in
+_set_op = Expr.op.__set__
+_set_args = Expr.args.__set__
+_set_attrs = Expr.attrs.__set__
+_set_shape = Expr.shape.__set__
+_set_key = Expr.key.__set__
 
 
 def make_node(op, args, attrs, shape):

@@ -16,22 +16,22 @@ def topo_order(*roots):
     """
     done = set()
     order = []
+    mark, emit = done.add, order.append
     for root in roots:
         if root in done:
             continue
-        stack = [root]
+        # a path of (node, iterator over its args): the explicit call stack
+        stack = [(root, iter(root.args))]
         while stack:
-            node = stack[-1]
-            if node in done:
-                stack.pop()
-                continue
-            pending = [a for a in node.args if a not in done]
-            if pending:
-                stack.extend(reversed(pending))
+            node, args = stack[-1]
+            for a in args:
+                if a not in done:
+                    stack.append((a, iter(a.args)))
+                    break
             else:
-                done.add(node)
-                order.append(node)
                 stack.pop()
+                mark(node)
+                emit(node)
     return order
 
 
