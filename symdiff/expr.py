@@ -384,7 +384,9 @@ def _sort_key(op, args, attrs, leafkey):
     if not args:
         if op == "symbol":
             return (attrs[0][1], -1, _digest_text(repr(leafkey)))
-        return ("", 0, _digest_text(repr(leafkey)))
+        # only constants have the empty lead, so they sort before everything else
+        # (rules rely on a product's constant factor being its first argument)
+        return ("" if op == "const" else "\x00", 0, _digest_text(repr(leafkey)))
     h = _OP_DIGEST.get(op)
     if h is None:
         h = _OP_DIGEST[op] = _digest_text(op)
@@ -395,7 +397,7 @@ def _sort_key(op, args, attrs, leafkey):
         ka = a.key
         h = ((h ^ ka[2]) * 0x100000001B3) & _MASK  # _mix, inlined: this is hot
         if not lead:
-            lead = ka[0]
+            lead = ka[0] or "\x00"
     if op == "mul":
         deg = args[0].key[1] + args[1].key[1]
     elif op == "neg":

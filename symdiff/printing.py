@@ -54,12 +54,16 @@ def _prec(node):
         return (
             30 if v < 0 or (isinstance(v, float) and str(v).startswith("-")) else ATOM
         )
-    if op == "mul" and _coefficient(node) is not None:
+    if op == "mul" and (_coefficient(node) is not None or node.args[0].op == "const"):
         return 20
     if op == "neg":
         # -x*y and -x/y read as (-x)*y and (-x)/y, which build the same node
         return 20 if _prec(node.args[0]) == 20 else 30
     return _PREC.get(op, ATOM)
+
+
+def _is_one(e):
+    return e.op == "const" and not e.shape and e.attrs[0][1] == 1
 
 
 def _coefficient(node):
@@ -109,6 +113,8 @@ def _str_layout(node):
         return [(a, 10, False), f" {'+' if op == 'add' else '-'} ", (b, 10, True)]
     if op == "mul":
         a, b = node.args
+        if a.op == "const" and not a.shape and b.op == "div" and _is_one(b.args[0]):
+            return [(a, 20, False), "/", (b.args[1], 20, True)]  # c*(1/u) as c/u
         c = _coefficient(node)
         if c is not None:
             if c.numerator == 1:

@@ -187,7 +187,7 @@ def fold_constants(op, args, params, shape):
     with np.errstate(all="ignore"):
         out = OPS[op].impl(
             _Probe(args, params, shape),
-            *[float(v) if _exact(v) else v for v in vals],
+            *[v if isinstance(v, np.ndarray) else np.float64(v) for v in vals],
         )
     out = np.asarray(out)
     if out.dtype.kind not in "biuf" or not np.all(np.isfinite(out)):
@@ -314,12 +314,15 @@ def mul_identities(op, args, params, shape):
 
 @rule("canonicalize", "div")
 def div_identities(op, args, params, shape):
-    """x/1 -> x; x/c -> (1/c)*x for exact c; signs move in front of the quotient."""
+    """x/1 -> x; x/c -> (1/c)*x for exact c; c/x -> c*(1/x); signs move in front."""
     a, b = args
     if _is(b, 1) and _fits(a, shape):
         return a
     if _scalar_const(b) and _exact(b.attrs[0][1]) and b.attrs[0][1] != 0:
         return apply("mul", Fraction(1) / b.attrs[0][1], a)
+    if _scalar_const(a) and not _is(a, 1) and b.op != "const" and _fits(b, shape):
+        # one form for a constant over x, so the coefficient gathers like any other
+        return apply("mul", a, apply("div", 1, b))
     if a is b and not shape:
         return ONE
     if a.op == "neg":
@@ -582,14 +585,14 @@ def transpose_identities(op, args, params, shape):
 @rule("canonicalize", "reshape")
 def reshape_identities(op, args, params, shape):
     """reshape(a, a.shape) -> a; reshape(reshape(a)) -> reshape(a);
-    reshape(broadcast_to(c)) -> broadcast_to(c) for a scalar c."""
+    reshape(c) and reshape(broadcast_to(c)) -> broadcast_to(c) for a scalar c."""
     (a,) = args
     if a.shape == shape:
         return a
     if a.op == "reshape":
         return apply("reshape", a.args[0], shape=shape)
-    if a.op == "broadcast_to" and not a.args[0].shape:
-        return apply("broadcast_to", a.args[0], shape=shape)
+    if fill_value(a) is not None:
+        return apply("broadcast_to", a.args[0] if a.shape else a, shape=shape)
     return None
 
 

@@ -189,3 +189,14 @@ def test_count_nodes_counts_shared_nodes_once():
     s = sin(x)
     assert count_nodes(s * s + s) == count_nodes(s * s) + 1
     assert count_nodes(s, s) == 2
+
+
+def test_a_constant_factor_is_always_the_first_operand():
+    # functions of constants (no symbol to lead the order) must still sort after
+    # plain constants: the canonical rules look for the coefficient at args[0]
+    from symdiff import pi, tanh
+
+    for other in (tanh(const(Fraction(-1, 5))), pi, sin(const(1)), exp(const(2))):
+        for c in (const(2), const(-3), const(0.5), const(Fraction(1, 3))):
+            assert (other * c).args[0] is c
+            assert (c * other).args[0] is c
