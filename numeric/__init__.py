@@ -5,3 +5,30 @@ an eager autograd (``numeric.autograd``), probability (``numeric.distributions``
 ``numeric.probability``, ``numeric.simulate``) and optional figures (``numeric.plot``).
 It never imports ``symdiff`` to compute a derivative, so it can check the symbolic half.
 """
+
+from numeric.finite_diff import (
+    DerivativeResult,
+    derivative,
+    gradient,
+    hessian,
+    jacobian,
+    limit_table,
+    numerical_limit,
+)
+from numeric.gradcheck import GradCheckResult, assert_grad_close, check_grad
+from numeric.tangent import TangentLine, tangent_line
+
+__all__ = [
+    "numerical_limit",
+    "limit_table",
+    "derivative",
+    "gradient",
+    "jacobian",
+    "hessian",
+    "DerivativeResult",
+    "check_grad",
+    "assert_grad_close",
+    "GradCheckResult",
+    "tangent_line",
+    "TangentLine",
+]

@@ -1,31 +1,33 @@
 """Finite differences: d2l's numerical limit, adaptive derivatives, gradients, Hessians.
 
 d2l approaches the derivative through the quotient ``(f(x + h) - f(x)) / h`` for
-shrinking ``h`` (:func:`numerical_limit`, :func:`limit_table`).  That quotient never gets
-better than about 1e-8: a small ``h`` cancels digits, a large one leaves Taylor terms.
-:func:`derivative` removes both problems.  It walks a geometric ladder of steps
+shrinking ``h`` (:func:`numerical_limit`, :func:`limit_table`).  That quotient never
+gets better than about 1e-8: a small ``h`` cancels digits, a large one leaves Taylor
+terms.  :func:`derivative` removes both problems.  It walks a geometric ladder of steps
 ``h_k = h_0 / r**k`` (ratio ``r = 1.9``, deliberately not 2: with halving steps a
 periodic function aliases and the table "converges" to a wrong value), evaluates a
 difference stencil at each step, and builds a Richardson table that cancels the
 ``h**2, h**4, ...`` error terms.  Every entry gets an error estimate: the Ridders
-difference to its neighbours in the table (truncation) plus a rounding bound
-``eps * (|f| + |x f'|) / h`` propagated through the table's weights.  The search extends
-the ladder towards smaller steps while truncation dominates and towards larger ones while
-rounding does, stops once the best entry is good to about 1e-11 or cannot be improved,
-and rejects table entries whose ratios of successive differences are not those of a
-converging series (steps too large for the function's scale).
+differences to the entries it was built from (truncation) plus a rounding bound
+``eps * (|f| + |x f'|) / h`` carried through the table's weights.  The search extends
+the ladder towards smaller steps while truncation dominates and towards larger ones
+while rounding does, stops once the best entry is good to about 1e-11 or stops
+improving, and rejects entries whose successive differences do not shrink like those
+of a converging series (steps still too large for the function's scale).
 
 Steps are relative: they start from a scale ``s`` that follows ``|x|`` (``|x|`` itself
-below 1, ``sqrt|x|`` above, never below ``2**-12 |x|``, and ``2**-10`` as an absolute
-floor near 0; exactly 0 uses 1).  Where ``f`` is not finite on one side of ``x`` (``log``
-or ``sqrt`` at a domain edge) the search switches to a one-sided stencil.
+below 1, ``sqrt|x|`` above, never below ``2**-12 |x|``, ``2**-10`` as an absolute floor
+near 0, and 1 at exactly 0).  Where ``f`` is not finite on one side of ``x`` (``log``
+or ``sqrt`` at a domain edge) the search retries below ``|x| / 4`` and then switches to
+a one-sided stencil.
 
 The same engine runs over the coordinates of ``x`` for :func:`gradient` and
-:func:`jacobian` (one adaptive search per coordinate; every evaluation of a vector
-valued ``f`` serves all its outputs) and :func:`hessian` (adaptive second differences
-on the axes, then the mixed terms from two new evaluations per pair and level, reusing
-the axis points).  ``method="complex"`` is the complex step ``Im f(x + ih) / h``: one
-evaluation, no cancellation, machine precision for functions analytic in ``x``.
+:func:`jacobian` (one search per coordinate, in lock-step; every evaluation of a
+vector-valued ``f`` serves all its outputs) and :func:`hessian` (adaptive second
+differences on the axes, then each mixed term from two new evaluations per level,
+reusing the axis points).  ``method="complex"`` is the complex step
+``Im f(x + ih) / h``: one evaluation, no cancellation, machine precision for ``f``
+analytic in ``x``.
 """
 
 from __future__ import annotations
@@ -195,7 +197,7 @@ def limit_table(f, x, hs=None, *, file=None):
 # ---------------------------------------------------------------------- stencils
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _stencil(mode, n, order):
     """Offsets, exact weights and leading error exponent of a difference stencil.
 
@@ -208,7 +210,9 @@ def _stencil(mode, n, order):
     else:
         offsets = list(range(0, n + order))
     size = len(offsets)
-    rows = [[Fraction(j) ** m / math.factorial(m) for j in offsets] for m in range(size)]
+    rows = [
+        [Fraction(j) ** m / math.factorial(m) for j in offsets] for m in range(size)
+    ]
     rhs = [Fraction(int(m == n)) for m in range(size)]
     # Gauss-Jordan elimination on the small rational system.
     mat = [row[:] + [rhs[i]] for i, row in enumerate(rows)]
@@ -220,15 +224,17 @@ def _stencil(mode, n, order):
         for r in range(size):
             if r != col and mat[r][col] != 0:
                 fac = mat[r][col]
-                mat[r] = [a - fac * b for a, b in zip(mat[r], mat[col])]
+                mat[r] = [a - fac * b for a, b in zip(mat[r], mat[col], strict=True)]
     weights = [mat[i][size] for i in range(size)]
-    pairs = [(j, float(w)) for j, w in zip(offsets, weights) if w != 0]
+    pairs = [(j, float(w)) for j, w in zip(offsets, weights, strict=True) if w != 0]
     offs = np.array([j for j, _ in pairs], dtype=np.int64)
     wts = np.array([w for _, w in pairs], dtype=np.float64)
     # Leading error exponent: first moment beyond the conditions that does not vanish.
     lead = None
     for m in range(size, size + 4):
-        moment = sum(w * Fraction(j) ** m for j, w in zip(offsets, weights))
+        moment = sum(
+            w * Fraction(j) ** m for j, w in zip(offsets, weights, strict=True)
+        )
         if moment != 0:
             lead = m - n
             break
@@ -255,21 +261,16 @@ class _Elementwise:
         if self.shape is None:
             with np.errstate(all="ignore"):
                 y = self.f(pts[0])
-            return np.array(
-                [[_scalar_value(y, self.owner, f"x = {float(pts[0])!r}")]]
-            )
+            return np.array([[_scalar_value(y, self.owner, f"x = {float(pts[0])!r}")]])
         full = self.x.astype(self.dtype, copy=True)
         full[idx] = pts
         with np.errstate(all="ignore"):
             y = np.asarray(self.f(full.reshape(self.shape)))
         if y.shape != self.shape:
-            if y.size == full.size and y.ndim == 0:  # pragma: no cover - size-1 x
-                y = y.reshape(self.shape)
-            else:
-                raise ValueError(
-                    f"{self.owner}: f must be elementwise and return an array of x's "
-                    f"shape {self.shape}; got shape {y.shape}"
-                )
+            raise ValueError(
+                f"{self.owner}: f must be elementwise and return an array of x's "
+                f"shape {self.shape}; got shape {y.shape}"
+            )
         if y.dtype.kind not in "iufb":
             raise TypeError(
                 f"{self.owner}: f must return real numbers; got dtype {y.dtype}"
@@ -300,8 +301,10 @@ class _Coordinatewise:
                 f"{self.owner}: f must return real numbers; got dtype {y.dtype}"
             )
         if self.out_shape is None:
+            if y.size == 0:
+                raise ValueError(f"{self.owner}: f returned an empty array at x")
             self.out_shape = y.shape
-            self.M = max(int(y.size), 1)
+            self.M = int(y.size)
         elif y.shape != self.out_shape:
             raise ValueError(
                 f"{self.owner}: f returned shape {y.shape} at a shifted point but "
@@ -320,7 +323,7 @@ class _Coordinatewise:
         return hit
 
     def __call__(self, idx, pts):
-        return np.stack([self.point(i, p) for i, p in zip(idx, pts)])
+        return np.stack([self.point(i, p) for i, p in zip(idx, pts, strict=True)])
 
 
 # ------------------------------------------------------------------------ engine
@@ -328,6 +331,29 @@ class _Coordinatewise:
 
 def _eps_of(dtype):
     return float(np.finfo(dtype).eps)
+
+
+@functools.cache
+def _window_index(L, w):
+    """Rows of a table entry's window: position lpos uses steps lo..hi.
+
+    The window of the level-w entry at position lpos is ``lpos - w + 1 .. lpos``,
+    widened to three steps for w = 2 so that every accepted entry has passed at least
+    one ratio test.
+    """
+    lpos = np.arange(L)
+    lo = lpos - w + 1
+    hi = np.maximum(lpos, lo + 2)
+    usable = (lo >= 0) & (hi < L)
+    return hi, usable, np.clip(lo, 0, L - 2), np.clip(hi, 1, L - 1)
+
+
+def _modes(modes):
+    """The distinct modes present (usually just one)."""
+    first = modes[0]
+    if np.all(modes == first):
+        return [int(first)]
+    return [int(m) for m in np.unique(modes)]
 
 
 def _scale(x):
@@ -363,18 +389,14 @@ class _Search:
         self.h0 = 2.0 ** np.floor(np.log2(s)) * _C0
         lr = math.log(_RATIO)
         hmax = 2.0**_GROWCAP * np.maximum(np.abs(x), 1.0)
-        hmin = np.maximum(np.abs(x), s) * _SHRINK_FLOOR
+        log_hmin = np.log(np.where(x != 0, np.abs(x), s)) + math.log(_SHRINK_FLOOR)
         self.kgrow = -np.floor(np.log(hmax / self.h0) / lr).astype(np.int64)
-        self.kshrink = np.floor(np.log(self.h0 / hmin) / lr).astype(np.int64)
+        self.kshrink = np.floor((np.log(self.h0) - log_hmin) / lr).astype(np.int64)
         self.nfev = np.zeros(self.N, dtype=np.int64)
         self.f0 = None
         self.have_f0 = np.zeros(self.N, dtype=bool)
 
     # -- evaluation ---------------------------------------------------------
-
-    def _need_center(self, mode):
-        offs, _, _, _ = _stencil(int(mode), self.n, self.order)
-        return bool(np.any(offs == 0))
 
     def _ensure_f0(self, idx):
         idx = idx[~self.have_f0[idx]]
@@ -401,7 +423,7 @@ class _Search:
         S = np.full((idx.size, M), np.nan)
         H = np.zeros(idx.size)
         onesided_bad = np.zeros(idx.size, dtype=np.int64)
-        for mode in np.unique(self.mode[idx]):
+        for mode in _modes(self.mode[idx]):
             sel = np.nonzero(self.mode[idx] == mode)[0]
             ii = idx[sel]
             offs, wts, _, _ = _stencil(int(mode), self.n, self.order)
@@ -468,16 +490,17 @@ class _Search:
 
     def _candidates(self, idx):
         """Best valid and best overall table entry of each (element, output) in idx."""
-        N, M, L = idx.size, self.M, _L
-        D, R, S = self.Dw[:, idx], self.Rw[:, idx], self.Sw[:, idx]
-        Hw = self.Hw[:, idx]
+        nwin = self.nwin[idx]
+        # Rows beyond the longest window hold nothing; leaving them out saves work.
+        N, M, L = idx.size, self.M, max(int(nwin.max()), 3)
+        D, R, S = self.Dw[:L, idx], self.Rw[:L, idx], self.Sw[:L, idx]
+        Hw = self.Hw[:L, idx]
         klo = self.klo[idx]
         modes = self.mode[idx]
-        nwin = self.nwin[idx]
         pos = np.arange(L)[:, None]
         inwin = pos < nwin[None, :]  # (L, N)
         exps = np.empty((N, _WMAX))
-        for m in np.unique(modes):
+        for m in _modes(modes):
             exps[modes == m] = self._exponents(m)
         q1 = _RATIO ** exps[:, 0]
         qlo = (q1 / 2.5)[None, :, None]
@@ -500,9 +523,7 @@ class _Search:
         Rr = [R]
         E_list, V_list, X_list = [], [], []
         TR_list, RW_list, TW_list = [], [], []
-        E_same = {}
-        lpos = np.arange(L)
-        for w in range(2, _WMAX + 1):
+        for w in range(2, min(_WMAX, L) + 1):
             qw = (_RATIO ** exps[:, w - 2] - 1.0)[None, :, None]
             Tp, Rp = T[-1], Rr[-1]
             Tw = np.full_like(D, np.nan)
@@ -515,14 +536,7 @@ class _Search:
                 rid[1:] = np.abs(Tw[1:] - Tp[:-1])
                 rid = np.maximum(tr, rid)
                 e = rid + Rw
-            E_same[w] = e
-            # Window [lo, hi] of entry (lpos, w): its steps, plus one more for w = 2
-            # so that every accepted entry has passed at least one ratio test.
-            lo = lpos - w + 1
-            hi = np.maximum(lpos, lo + 2)
-            usable = (lo >= 0) & (hi < L)
-            lo_c = np.clip(lo, 0, L - 2)
-            hi_c = np.clip(hi, 1, L - 1)
+            hi, usable, lo_c, hi_c = _window_index(L, w)
             exists = (
                 usable[:, None, None]
                 & (hi[:, None] < nwin[None, :])[:, :, None]
@@ -533,8 +547,10 @@ class _Search:
             if w >= 3:
                 with np.errstate(invalid="ignore"):
                     prev_tr = np.abs(T[-1] - T[-2])
-                    valid &= (tr <= 0.5 * prev_tr) | (tr <= _SIG * Rw) | (
-                        tr <= self.relsig * S
+                    valid &= (
+                        (tr <= 0.5 * prev_tr)
+                        | (tr <= _SIG * Rw)
+                        | (tr <= self.relsig * S)
                     )
             E_list.append(e)
             V_list.append(valid)
@@ -550,7 +566,8 @@ class _Search:
         flatE = E.reshape(-1, N, M)
         pick = np.argmin(np.where(V, E, np.inf).reshape(-1, N, M), axis=0)
         pick_all = np.argmin(np.where(X, E, np.inf).reshape(-1, N, M), axis=0)
-        nn, mm = np.meshgrid(np.arange(N), np.arange(M), indexing="ij")
+        nn = np.arange(N)[:, None]
+        mm = np.arange(M)[None, :]
         has = V.reshape(-1, N, M)[pick, nn, mm]
         has_all = X.reshape(-1, N, M)[pick_all, nn, mm]
         best_e = np.where(has, flatE[pick, nn, mm], np.inf)
@@ -558,28 +575,22 @@ class _Search:
         wsel = pick // L + 2
         lsel = pick % L
 
-        stacks = {
-            id(lst): np.stack(lst).reshape(-1, N, M)
-            for lst in (TW_list, TR_list, RW_list)
-        }
-
-        def take(lst, which):
-            return stacks[id(lst)][which, nn, mm]
-
+        TWs = np.stack(TW_list).reshape(-1, N, M)
+        TRs = np.stack(TR_list).reshape(-1, N, M)
+        RWs = np.stack(RW_list).reshape(-1, N, M)
         best = {
-            "v": np.where(has, take(TW_list, pick), np.nan),
-            "tr": np.where(has, take(TR_list, pick), np.nan),
-            "rr": np.where(has, take(RW_list, pick), np.nan),
+            "v": np.where(has, TWs[pick, nn, mm], np.nan),
+            "tr": np.where(has, TRs[pick, nn, mm], np.nan),
+            "rr": np.where(has, RWs[pick, nn, mm], np.nan),
             "rep": best_e.copy(),
             "S": np.where(has, S[lsel, nn, mm], np.nan),
             "kb": np.where(has, klo[:, None] + lsel, np.nan),
-            "w": np.where(has, wsel, np.nan),
         }
         best_l = np.where(has, lsel, -1)
         best_w = np.where(has, wsel, 0)
         lall = pick_all % L
         allb = {
-            "v": np.where(has_all, take(TW_list, pick_all), np.nan),
+            "v": np.where(has_all, TWs[pick_all, nn, mm], np.nan),
             "rep": all_e.copy(),
             "S": np.where(has_all, S[lall, nn, mm], np.nan),
         }
@@ -613,10 +624,11 @@ class _Search:
         self.Hw[:, idx] = 0.0
         self.klo[idx] = kstart
         self.nwin[idx] = 0
-        for j in range(_W0):
+        for _ in range(_W0):
             self._extend_down(idx)
 
     def _extend_down(self, idx):
+        """Add the next smaller step; a full window drops its largest one."""
         if idx.size == 0:
             return
         full = self.nwin[idx] >= _L
@@ -633,13 +645,12 @@ class _Search:
         self._note_sides(idx, side)
 
     def _extend_up(self, idx):
+        """Add the next larger step; a full window drops its smallest one."""
         if idx.size == 0:
             return
-        full = self.nwin[idx] >= _L
         for arr in (self.Dw, self.Rw, self.Sw, self.Hw):
             arr[:, idx] = np.roll(arr[:, idx], 1, axis=0)
         self.nwin[idx] = np.minimum(self.nwin[idx] + 1, _L)
-        del full
         self.klo[idx] -= 1
         D, R, S, H, side = self._eval_steps(idx, self.klo[idx])
         self._store(idx, np.zeros(idx.size, dtype=np.int64), D, R, S, H)
@@ -648,6 +659,7 @@ class _Search:
     def _note_sides(self, idx, side):
         hit = side != 0
         self.side_hit[idx[hit]] = side[hit]
+        self.side_last[idx[hit]] = side[hit]
 
     # -- driver -------------------------------------------------------------
 
@@ -664,9 +676,10 @@ class _Search:
         self.nwin = np.zeros(N, dtype=np.int64)
         self.side_hit = np.zeros(N, dtype=np.int64)
         self.switched = np.zeros(N, dtype=bool)
+        self.retried = np.zeros(N, dtype=bool)
+        self.side_last = np.zeros(N, dtype=np.int64)
         g = {
-            k: np.full((N, M), np.nan)
-            for k in ("v", "rep", "e", "S", "tr", "rr", "kb", "w")
+            k: np.full((N, M), np.nan) for k in ("v", "rep", "e", "S", "tr", "rr", "kb")
         }
         g_valid = np.zeros((N, M), dtype=bool)
         g_found = np.zeros((N, M), dtype=bool)
@@ -689,14 +702,7 @@ class _Search:
                     & ~g_valid.any(axis=1)
                 )
                 if np.any(sw):
-                    si = np.nonzero(sw)[0]
-                    self._ensure_f0(si)
-                    fin0 = np.isfinite(self.f0[si]).all(axis=1)
-                    si = si[fin0]
-                    if si.size:
-                        self.mode[si] = self.side_hit[si]
-                        self.switched[si] = True
-                        self._restart(si, np.maximum(self.klo[si], 0))
+                    self._one_sided(np.nonzero(sw)[0])
             best_e, best, best_l, best_w, all_e, allb = self._scatter(
                 idx, *self._candidates(idx)
             )
@@ -707,7 +713,7 @@ class _Search:
             )
             take = has_best & (~g_valid | ~(best_e >= g["e"]))
             take_all = ~has_best & has_all & ~g_valid & ~(all_e >= g["e"])
-            for key in ("v", "rep", "S", "tr", "rr", "kb", "w"):
+            for key in ("v", "rep", "S", "tr", "rr", "kb"):
                 g[key] = np.where(take, best[key], g[key])
             g["e"] = np.where(take, best_e, g["e"])
             for key in ("v", "rep", "S"):
@@ -742,13 +748,17 @@ class _Search:
         self.ended_badly = ended_badly
         value = g["v"]
         err = _SAFETY * g["rep"]
-        success = g_valid & ~ended_badly[:, None] & np.isfinite(value) & np.isfinite(err)
+        success = (
+            g_valid & ~ended_badly[:, None] & np.isfinite(value) & np.isfinite(err)
+        )
         err = np.where(np.isfinite(value), err, np.inf)
         return value, err, self.nfev, success
 
     def _scatter(self, idx, best_e, best, best_l, best_w, all_e, allb):
         """Spread results for the active elements idx over all N elements."""
         N, M = self.N, self.M
+        if idx.size == N:
+            return best_e, best, best_l, best_w, all_e, allb
 
         def full(arr, fill):
             out = np.full((N, M), fill, dtype=arr.dtype)
@@ -765,6 +775,32 @@ class _Search:
             full(all_e, np.inf),
             allb,
         )
+
+    def _one_sided(self, si):
+        """React to f being finite on one side only of x, before anything valid.
+
+        Steps longer than |x| / 4 may have crossed a singularity at 0 (log, sqrt):
+        first retry central differences below that.  Otherwise, or if that fails
+        too, continue with a one-sided stencil on the finite side.
+        """
+        self.side_hit[si] = 0
+        ax = np.abs(self.x[si])
+        htop = self.h0[si] * _RATIO ** (-self.klo[si].astype(np.float64))
+        retry = ~self.retried[si] & (ax > 0) & (htop > ax / 4)
+        ri = si[retry]
+        if ri.size:
+            self.retried[ri] = True
+            k = np.ceil(np.log(4 * self.h0[ri] / ax[retry]) / math.log(_RATIO))
+            self._restart(ri, k.astype(np.int64))
+        oi = si[~retry]
+        if oi.size == 0:
+            return
+        self._ensure_f0(oi)
+        oi = oi[np.isfinite(self.f0[oi]).all(axis=1)]
+        if oi.size:
+            self.mode[oi] = self.side_last[oi]
+            self.switched[oi] = True
+            self._restart(oi, np.maximum(self.klo[oi], 0))
 
     def _decide(self, has_best, best_e, best, best_l, best_w, stall, active):
         N, M = self.N, self.M
@@ -784,7 +820,9 @@ class _Search:
         tr = best["tr"]
         rr = best["rr"]
         with np.errstate(invalid="ignore"):
-            done = has_best & (e <= self.stop_rel * np.abs(v))
+            # Done when good enough, or when the table agrees exactly (a zero or
+            # linear derivative): more steps would only shrink the rounding bound.
+            done = has_best & ((e <= self.stop_rel * np.abs(v)) | (e <= rr))
             top = best_l - best_w + 1
             trunc = tr > rr
             shrink = (
@@ -801,9 +839,7 @@ class _Search:
             w = np.maximum(best_w, 1)
             with np.errstate(all="ignore"):
                 fac = (rr / (2 * w * tr)) ** (1.0 / (2 * w + 1))
-                J = np.where(
-                    tr > 0, np.round(np.log(fac) / math.log(_RATIO)), _JMAX
-                )
+                J = np.where(tr > 0, np.round(np.log(fac) / math.log(_RATIO)), _JMAX)
             J = np.clip(np.nan_to_num(J, nan=1.0), 1, _JMAX).astype(np.int64)
             J = np.minimum(J, (klo - self.kgrow[:, None]))
             big = J > _JUMP_GROW
@@ -906,11 +942,11 @@ def _check_step(step, shape, owner):
     try:
         arr = np.asarray(step, dtype=np.float64)
     except (TypeError, ValueError) as exc:
-        raise TypeError(f"{owner}: step must be a positive number; got {step!r}") from exc
+        raise TypeError(
+            f"{owner}: step must be a positive number; got {step!r}"
+        ) from exc
     if not np.all(np.isfinite(arr)) or not np.all(arr > 0):
-        raise ValueError(
-            f"{owner}: step must be positive and finite; got {step!r}"
-        )
+        raise ValueError(f"{owner}: step must be positive and finite; got {step!r}")
     try:
         return np.broadcast_to(arr, shape).reshape(-1).copy()
     except ValueError as exc:
@@ -952,9 +988,7 @@ def _fixed_step(search, h, full):
     return D, err
 
 
-def derivative(
-    f, x, *, method="central", order=2, step=None, n=1, full_output=False
-):
+def derivative(f, x, *, method="central", order=2, step=None, n=1, full_output=False):
     """Numerical derivative of an elementwise function, with an adaptive step.
 
     Parameters
@@ -1013,9 +1047,13 @@ def derivative(
     n = _check_int(n, "n", owner, 1)
     order = _check_int(order, "order", owner, 1)
     if method == "central" and order % 2:
-        raise ValueError(f"{owner}: order must be even for central differences; got {order}")
+        raise ValueError(
+            f"{owner}: order must be even for central differences; got {order}"
+        )
     if method == "complex" and n != 1:
-        raise ValueError(f"{owner}: method='complex' gives first derivatives only; got n={n}")
+        raise ValueError(
+            f"{owner}: method='complex' gives first derivatives only; got n={n}"
+        )
     xf, dtype = _as_points(x, owner)
     scalar = xf.ndim == 0
     flat = xf.reshape(-1)
@@ -1031,7 +1069,8 @@ def derivative(
             arr = _complex_values(y, owner)
             if arr.size != 1:
                 raise ValueError(
-                    f"{owner}: f must return a scalar for scalar x; got shape {arr.shape}"
+                    f"{owner}: f must return a scalar for scalar x; "
+                    f"got shape {arr.shape}"
                 )
             val = arr.reshape(-1).imag / h
         else:
@@ -1098,7 +1137,9 @@ def _jacobian_core(f, x, method, step, owner):
     flat = xf.reshape(-1)
     N = flat.size
     if N == 0:
-        raise ValueError(f"{owner}: x must have at least one element; got shape {xf.shape}")
+        raise ValueError(
+            f"{owner}: x must have at least one element; got shape {xf.shape}"
+        )
     backend = _Coordinatewise(f, flat, dtype, owner)
     backend.in_shape = xf.shape
     if method == "complex":
@@ -1132,7 +1173,7 @@ def _jacobian_core(f, x, method, step, owner):
         backend, flat, 1, 2, mode, _eps_of(dtype), _MAXFEV, method == "central"
     )
     search.M = M
-    search.f0 = np.tile(f0.reshape(1, -1), (N, 1)) if f0.size else np.zeros((N, 1))
+    search.f0 = np.tile(f0.reshape(1, -1), (N, 1))
     search.have_f0[:] = True
     if step is not None:
         h = _check_step(step, xf.shape, owner)
@@ -1182,7 +1223,9 @@ def jacobian(f, x, *, method="central", step=None, full_output=False):
     value = val.reshape(shape)
     if not full_output:
         return value
-    return DerivativeResult(value, err.reshape(shape), int(nfev), success.reshape(shape))
+    return DerivativeResult(
+        value, err.reshape(shape), int(nfev), success.reshape(shape)
+    )
 
 
 def gradient(f, x, *, method="central", step=None, full_output=False):
@@ -1230,20 +1273,30 @@ def gradient(f, x, *, method="central", step=None, full_output=False):
     value = val.reshape(in_shape)
     if not full_output:
         return value
-    return DerivativeResult(value, err.reshape(in_shape), int(nfev), success.reshape(in_shape))
+    return DerivativeResult(
+        value, err.reshape(in_shape), int(nfev), success.reshape(in_shape)
+    )
 
 
-def _hessian_pair(backend, f0, xi, xj, i, j, top_i, top_j, dir_i, dir_j, levels, h0i, h0j, eps_f, x):
-    """Mixed second difference of coordinates i, j with Richardson over levels."""
+def _hessian_pair(backend, f0, x, i, j, steps_i, steps_j, eps_f, fixed):
+    """Mixed second difference of coordinates i, j at the given levels of steps.
+
+    Adaptive (``fixed=False``): Richardson over the levels (even powers of the joint
+    step), keeping the entry with the smallest error estimate.  Fixed: the value at
+    the first level, its error estimated from the second (half) step.
+    """
+    xi, xj = x[i], x[j]
+    dir_i = -1.0 if xi < 0 else 1.0
+    dir_j = -1.0 if xj < 0 else 1.0
     vals = []
     rnds = []
-    for lev in range(levels):
-        hi = h0i * _RATIO ** -(top_i + lev)
-        hj = h0j * _RATIO ** -(top_j + lev)
+    for hi, hj in zip(steps_i, steps_j, strict=True):
         oi = float(np.asarray(xi + dir_i * hi, dtype=backend.dtype))
         oj = float(np.asarray(xj + dir_j * hj, dtype=backend.dtype))
         a = abs(oi - xi) * dir_i
         b = abs(oj - xj) * dir_j
+        if a == 0 or b == 0:
+            return math.nan, math.inf
         fpa = backend.point(i, xi + a)[0]
         fma = backend.point(i, xi - a)[0]
         fpb = backend.point(j, xj + b)[0]
@@ -1257,31 +1310,29 @@ def _hessian_pair(backend, f0, xi, xj, i, j, top_i, top_j, dir_i, dir_j, levels,
         fmm = backend.call_at(vec)[0]
         num = fpp - fpa - fpb + 2.0 * f0 - fma - fmb + fmm
         vals.append(num / (2.0 * a * b))
+        # Rounding of the seven values, and of the arguments inside f.
         gi = abs(fpa - fma) / (2 * abs(a))
         gj = abs(fpb - fmb) / (2 * abs(b))
-        mag = (
-            abs(fpp) + abs(fpa) + abs(fpb) + 2 * abs(f0) + abs(fma) + abs(fmb) + abs(fmm)
-            + 4 * (abs(xi) * gi + abs(xj) * gj)
-        )
+        mag = abs(fpp) + abs(fpa) + abs(fpb) + 2 * abs(f0) + abs(fma) + abs(fmb)
+        mag += abs(fmm) + 4 * (abs(xi) * gi + abs(xj) * gj)
         rnds.append(eps_f * mag / (2.0 * abs(a * b)))
-    T = [np.array(vals)]
-    R = [np.array(rnds)]
-    best = (math.inf, vals[-1], math.inf)
-    for w in range(2, levels + 1):
+    if fixed:
+        err = abs(vals[0] - vals[1]) / (1.0 - 0.25) + rnds[0]
+        return vals[0], _SAFETY * err
+    T, R = [np.array(vals)], [np.array(rnds)]
+    best_e, best_v = math.inf, vals[-1]
+    for w in range(2, len(vals) + 1):
         q = _RATIO ** (2 * (w - 1)) - 1.0
         Tp, Rp = T[-1], R[-1]
         Tw = Tp[1:] + (Tp[1:] - Tp[:-1]) / q
         Rw = Rp[1:] * (1 + 1 / q) + Rp[:-1] / q
         for m in range(len(Tw)):
-            rid = max(abs(Tw[m] - Tp[m + 1]), abs(Tw[m] - Tp[m]))
-            e = rid + Rw[m]
-            if e < best[0]:
-                best = (e, Tw[m], e)
+            e = max(abs(Tw[m] - Tp[m + 1]), abs(Tw[m] - Tp[m])) + Rw[m]
+            if e < best_e:
+                best_e, best_v = e, Tw[m]
         T.append(Tw)
         R.append(Rw)
-    if not math.isfinite(best[0]):
-        return vals[-1], math.inf
-    return best[1], _SAFETY * best[2]
+    return best_v, _SAFETY * best_e
 
 
 def hessian(f, x, *, step=None, full_output=False):
@@ -1323,7 +1374,9 @@ def hessian(f, x, *, step=None, full_output=False):
     flat = xf.reshape(-1)
     N = flat.size
     if N == 0:
-        raise ValueError(f"{owner}: x must have at least one element; got shape {xf.shape}")
+        raise ValueError(
+            f"{owner}: x must have at least one element; got shape {xf.shape}"
+        )
     backend = _Coordinatewise(f, flat, dtype, owner)
     backend.in_shape = xf.shape
     f0v = backend.call_at(flat.astype(dtype))
@@ -1342,29 +1395,24 @@ def hessian(f, x, *, step=None, full_output=False):
     if step is not None:
         h = _check_step(step, xf.shape, owner)
         d, e = _fixed_step(search, h, True)
-        H[np.diag_indices(N)] = d[:, 0]
-        E[np.diag_indices(N)] = e[:, 0]
-        top = np.zeros(N, dtype=np.int64)
-        levels = np.ones(N, dtype=np.int64)
-        search.h0 = h.copy()
+        steps = [[hk, hk / 2.0] for hk in h]
         success = np.isfinite(d[:, 0]) & np.isfinite(e[:, 0])
     else:
         d, e, _, ok = search.run()
-        H[np.diag_indices(N)] = d[:, 0]
-        E[np.diag_indices(N)] = e[:, 0]
-        w = np.nan_to_num(search.g["w"][:, 0], nan=2).astype(np.int64)
         kb = np.nan_to_num(search.g["kb"][:, 0], nan=0).astype(np.int64)
-        top = kb - w + 1
-        levels = np.clip(w, 3, 4)
+        # The mixed terms use the four smallest steps of each axis' best window
+        # (cached already when that window had four steps): small truncation, and
+        # the same ladder positions on both axes, so the levels scale jointly.
+        levels = np.arange(-3, 1)
+        steps = [search.h0[i] * _RATIO ** -(kb[i] + levels) for i in range(N)]
         success = ok[:, 0].copy()
-    dirs = np.where(flat < 0, -1.0, 1.0)
+    H[np.diag_indices(N)] = d[:, 0]
+    E[np.diag_indices(N)] = e[:, 0]
     pair_ok = np.ones((N, N), dtype=bool)
     for i in range(N):
         for j in range(i + 1, N):
-            lev = int(max(1, min(levels[i], levels[j])))
             v, err = _hessian_pair(
-                backend, f0, flat[i], flat[j], i, j, int(top[i]), int(top[j]),
-                dirs[i], dirs[j], lev, search.h0[i], search.h0[j], eps_f, flat,
+                backend, f0, flat, i, j, steps[i], steps[j], eps_f, step is not None
             )
             H[i, j] = H[j, i] = v
             E[i, j] = E[j, i] = err
@@ -1374,4 +1422,6 @@ def hessian(f, x, *, step=None, full_output=False):
     if not full_output:
         return value
     succ = pair_ok & success[:, None] & success[None, :]
-    return DerivativeResult(value, E.reshape(shape), int(backend.calls), succ.reshape(shape))
+    return DerivativeResult(
+        value, E.reshape(shape), int(backend.calls), succ.reshape(shape)
+    )

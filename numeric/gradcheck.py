@@ -6,11 +6,11 @@ The check is per component.  Component ``i`` passes when
 
 where ``numeric_i`` and ``fd_error_i`` come from :func:`numeric.finite_diff.jacobian`
 (an adaptive Richardson search with its own error estimate, evaluated in the dtype of
-``x``) and ``rtol`` defaults to 32 machine epsilons of that dtype, ``atol`` to 0.  Nothing
-depends on the number of components, so a large array gets the same per-component
-scrutiny as a small one; and because the finite-difference error is estimated rather
-than assumed, float64 checks are tight (a relative error of 1e-6 fails) while correct
-float32 gradients pass.
+``x``), ``rtol`` defaults to 32 machine epsilons of that dtype and ``atol`` to 0.
+Nothing depends on the number of components, so a large array gets the same
+per-component scrutiny as a small one; and because the finite-difference error is
+estimated rather than assumed, float64 checks are tight (a relative error of 1e-6
+fails) while correct float32 gradients pass.
 """
 
 from __future__ import annotations
@@ -246,7 +246,9 @@ def check_grad(f, grad_f, x, *, rtol=None, atol=None, method="central"):
     abs_error = np.where(np.isnan(abs_error), np.inf, abs_error)
     denom = np.maximum(np.abs(analytic), np.abs(numeric))
     with np.errstate(invalid="ignore", divide="ignore"):
-        rel_error = np.where(denom > 0, abs_error / denom, np.where(abs_error > 0, np.inf, 0.0))
+        rel_error = np.where(
+            denom > 0, abs_error / denom, np.where(abs_error > 0, np.inf, 0.0)
+        )
     fd_err = np.where(np.isfinite(fd_error), fd_error, np.inf)
     tolerance = atol + rtol * np.abs(numeric) + _FD_SAFETY * fd_err
     tolerance = np.where(np.isnan(tolerance), np.inf, tolerance)

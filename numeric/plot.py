@@ -3,6 +3,7 @@
 Importing this module needs matplotlib; nothing else in ``numeric`` or ``symdiff`` does.
 """
 
+from numeric.plot_calculus import plot_tangent  # noqa: F401
 from numeric.plot_probability import (  # noqa: F401
     plot_central_limit,
     plot_clt_binomial,
