@@ -16,7 +16,8 @@ Examples
 """
 
 from symdiff import rules as _rules  # noqa: F401  (registers the rewrite rules)
-from symdiff.diff import diff, grad, hessian, jacobian
+from symdiff.codegen import export_module, lambdify
+from symdiff.diff import diff, grad, hessian, hvp, jacobian, jvp, vjp
 from symdiff.errors import ParseError, ShapeError
 from symdiff.evaluate import evaluate, subs
 from symdiff.expr import Const, Expr, Symbol, apply, const, symbols
@@ -50,6 +51,29 @@ from symdiff.parse import parse
 from symdiff.printing import latex, to_dot, to_str
 from symdiff.simplify import simplify
 from symdiff.sympy_bridge import from_sympy, to_sympy
+from symdiff.tensor import (  # sum, max, min shadow builtins here, as in numpy
+    concatenate,
+    cumsum,
+    det,
+    diag,
+    diagonal,
+    dot,
+    inv,
+    logdet,
+    matmul,
+    max,
+    mean,
+    min,
+    norm,
+    outer,
+    prod,
+    reshape,
+    solve,
+    stack,
+    sum,
+    trace,
+    transpose,
+)
 from symdiff.traverse import count_nodes, topo_order
 
 __version__ = "0.1.0"
@@ -65,36 +89,59 @@ __all__ = [
     "apply",
     "asin",
     "atan",
+    "concatenate",
     "const",
     "cos",
     "cosh",
     "count_nodes",
+    "cumsum",
+    "det",
+    "diag",
+    "diagonal",
     "diff",
+    "dot",
     "erf",
     "evaluate",
     "exp",
     "expm1",
+    "export_module",
     "from_sympy",
     "grad",
     "heaviside",
     "hessian",
+    "hvp",
+    "inv",
     "jacobian",
+    "jvp",
+    "lambdify",
     "latex",
     "log",
     "log1p",
+    "logdet",
+    "matmul",
+    "max",
     "maximum",
+    "mean",
+    "min",
     "minimum",
+    "norm",
+    "outer",
     "parse",
     "pi",
+    "prod",
     "relu",
+    "reshape",
     "sigmoid",
     "sign",
     "simplify",
     "sin",
     "sinh",
     "softplus",
+    "solve",
     "sqrt",
+    "stack",
     "subs",
+    "sum",
     "symbols",
     "tan",
     "tanh",
@@ -102,4 +149,7 @@ __all__ = [
     "to_str",
     "to_sympy",
     "topo_order",
+    "trace",
+    "transpose",
+    "vjp",
 ]

@@ -2,11 +2,15 @@
 
 The printer walks the DAG once in topological order and writes **one assignment per
 shared node** (``_t3 = np.sin(_t2)``), so common subexpressions are computed once by
-construction and no line is ever deeply nested: a 100,000-deep chain becomes 100,000
-short lines.  What each op prints comes from the op table (``OPS[op].code``: a template
-over the argument names, or a function ``(node, names) -> str``), so an op added to the
-table is printed without touching this module.  Temporaries are deleted right after
-their last use, which keeps memory flat on large batches.
+construction.  A node used only once is written into its user's expression, but never
+more than three levels deep, so no line is deeply nested: a 100,000-deep chain becomes
+about 25,000 short lines, and compiles.  What each op prints comes from the op table
+(``OPS[op].code``: a template over the argument names, or a function
+``(node, names) -> str``), so an op added to the table is printed without touching this
+module; parentheses around an inlined operand are decided from the template (Python's
+operator precedence for ``"{0} + {1}"``-style templates, none inside call arguments).
+Temporaries are deleted right after their last use, which keeps memory flat on large
+batches.
 
 Every function the printer writes:
 
@@ -34,6 +38,8 @@ appear in exported docstrings only after escaping, so no user text is ever execu
 from __future__ import annotations
 
 import builtins
+import contextlib
+import gc
 import io
 import itertools
 import keyword
@@ -67,7 +73,9 @@ _counter = itertools.count()
 _INLINE_DEPTH = 3  # operands used once are written in place up to this nesting
 _INLINE_CHARS = 60  # ... and this length
 _CALL = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*\(")
-_NAME_OR_NUMBER = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*|[0-9][0-9.e+-]*")
+_NAME_OR_NUMBER = re.compile(
+    r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*|[0-9]+(\.[0-9]*)?([eE][-+]?[0-9]+)?"
+)
 
 
 # -- helpers that generated code calls -------------------------------------------------
@@ -108,6 +116,21 @@ def _arg(value, shape, name):
         )
     return value
 '''
+
+
+_FULL_SOURCE = '''\
+def _full(value, shape):
+    """An output with the arguments' broadcast shape (copied only if it lacks some)."""
+    if np.shape(value) == shape:
+        return value
+    return np.full(shape, value, dtype={dtype})
+'''
+
+_HELPERS = {
+    "_arg": _ARG_SOURCE,
+    "_erf": _ERF_SOURCE.replace("{", "{{").replace("}", "}}"),
+    "_full": _FULL_SOURCE,
+}
 
 
 def _scipy_erf():
@@ -457,14 +480,26 @@ def _emit(lines, indent, head, body):
         lines.append(line)
         return
     inner = indent + "    "
+    room = WIDTH - len(inner)
+    # break after commas where possible, elsewhere between tokens only if needed
+    segments = [[]]
+    for p in _pieces(body):
+        segments[-1].append(p)
+        if p.endswith(","):
+            segments.append([])
     lines.append(indent + head + "(")
     cur = ""
-    for p in _pieces(body):
-        if cur and len(inner) + len(cur) + 1 + len(p) > WIDTH:
-            lines.append(inner + cur)
-            cur = p
-        else:
-            cur = f"{cur} {p}" if cur else p
+    for seg in segments:
+        text = " ".join(seg)
+        if not text:
+            continue
+        parts = [text] if len(text) <= room else seg
+        for p in parts:
+            if cur and len(cur) + 1 + len(p) > room:
+                lines.append(inner + cur)
+                cur = p
+            else:
+                cur = f"{cur} {p}" if cur else p
     lines.append(inner + cur)
     lines.append(indent + ")")
 
@@ -500,6 +535,7 @@ class _Unit:
         self.namespace = {"np": np}  # values the lambdify code refers to by name
         self.helpers = set()
         self.key_names = {}
+        self._ops = {}
 
     def array_name(self, node):
         name = self.consts.get(node)
@@ -568,9 +604,13 @@ class _Unit:
             if not leaf.args or mask[leaf] != full:
                 need_batch = True
                 shape = f"_b + {leaf.shape!r}" if leaf.shape else "_b"
-                text = f"np.full({shape}, {text}, dtype={self.dname})"
+                if leaf.args:  # computed here: filled out only if it has to be
+                    self.helpers.add("_full")
+                    text = f"_full({text}, {shape})"
+                else:  # an argument or a constant: always a new array
+                    text = f"np.full({shape}, {text}, dtype={self.dname})"
             out_text.append(text)
-        keep = {t for t in out_text if t in self._temps}
+        keep = {ref[leaf] for leaf in leaves if ref.get(leaf) in self._temps}
         args_read = set(args) if need_batch else self._args_read
         last = {}
         for i, (_, _, reads) in enumerate(stmts):
@@ -617,33 +657,56 @@ class _Unit:
         self._temps.add(target)
         return target
 
+    def _op_info(self, op, arity):
+        """(code, operand slots, precedence, elementwise) of an op, looked up once."""
+        key = (op, arity)
+        info = self._ops.get(key)
+        if info is None:
+            spec = OPS[op]
+            code = spec.code
+            if code is None:
+                raise NotImplementedError(
+                    f"{self.owner}: the op {op!r} has no numpy code template "
+                    f"(OPS[{op!r}].code in symdiff/ops.py), so it cannot be compiled"
+                )
+            if isinstance(code, str):
+                slots = _slots(code, arity)
+                prec = _precedence(code, code.format(*["_"] * arity))
+            else:  # a function's text is only known per node
+                slots = prec = None
+            info = self._ops[key] = (code, slots, prec, spec.elementwise)
+            helper = _HELPER_OF_OP.get(op)
+            if helper is not None:
+                self.helpers.add(helper)
+        return info
+
     def _expression(self, node, mask):
         """Source of ``node``, its inlining depth, the temporaries it reads, and its
-        precedence as a Python expression."""
-        op = node.op
-        code = OPS[op].code
-        if code is None:
-            raise NotImplementedError(
-                f"{self.owner}: the op {op!r} has no numpy code template "
-                f"(OPS[{op!r}].code in symdiff/ops.py), so it cannot be compiled"
-            )
-        # a template that uses each operand once can take operand expressions
-        slots = _slots(code, len(node.args)) if isinstance(code, str) else None
+        precedence as a Python expression (None: work it out from the text)."""
+        args = node.args
+        code, slots, prec, elementwise = self._op_info(node.op, len(args))
         # constants meeting only constants are numpy scalars: numpy semantics, dtype
         typed = self.dname if mask[node] == 0 else None
-        elementwise = OPS[op].elementwise
+        ndim = len(node.shape)
+        pending_of = self._pending
         operands = []
         reads = []
         depth = 0
-        for a in node.args:
-            pending = self._pending.pop(a, None)
+        for a in args:
+            pending = pending_of.pop(a, None) if pending_of else None
             if pending is not None:
-                text, d, r, prec = pending
+                text, d, r, p = pending
+                # a template that uses each operand once can take operand expressions
                 if slots and d < _INLINE_DEPTH and len(text) <= _INLINE_CHARS:
-                    if prec < slots[len(operands)]:
+                    need = slots[len(operands)]
+                    if (
+                        need
+                        and (p if p is not None else _precedence(None, text)) < need
+                    ):
                         text = f"({text})"
-                    depth = max(depth, d + 1)
-                    reads.extend(r)
+                    if d >= depth:
+                        depth = d + 1
+                    reads += r
                 else:
                     text = self._assign(a, text, r)
                     reads.append(text)
@@ -655,22 +718,23 @@ class _Unit:
                     reads.append(text)
                 elif a.op == "symbol":
                     self._args_read.add(a)
-            if elementwise and a.ndim < node.ndim and mask[a]:
+            if elementwise and len(a.shape) < ndim and mask[a]:
                 # keep a batch prefix a prefix: (*batch, *a.shape) gets 1s inserted
                 # in front of a's own axes, not in front of the batch
-                axes = tuple(range(-node.ndim, -a.ndim))
+                axes = tuple(range(-ndim, -len(a.shape)))
                 text = f"np.expand_dims({text}, {axes!r})"
             operands.append(text)
-        rhs = code.format(*operands) if isinstance(code, str) else code(node, operands)
-        if not node.args:  # an op like pi: a constant of the chosen dtype
+        if slots is not None or isinstance(code, str):
+            rhs = code.format(*operands)
+        else:
+            rhs = code(node, operands)
+        if not args:  # an op like pi: a constant of the chosen dtype
             if node.shape:
                 rhs = f"np.asarray({rhs}, dtype={self.dname})"
             else:
                 rhs = f"{self.dname}({rhs})"
-        helper = _HELPER_OF_OP.get(op)
-        if helper is not None:
-            self.helpers.add(helper)
-        return rhs, depth, reads, _precedence(code, rhs)
+            prec = _ATOM
+        return rhs, depth, reads, prec
 
     def _masks(self, order, args):
         """Bit i of a node's mask is set when it depends on ``args[i]``."""
@@ -695,15 +759,26 @@ class _Unit:
         return mask
 
     def helper_source(self, name):
-        if name == "_arg":
-            return _ARG_SOURCE.format(dtype=self.dname)
-        return _ERF_SOURCE
+        return _HELPERS[name].format(dtype=self.dname)
 
 
 def _register_source(filename, source, owner):
     """Let linecache (so inspect.getsource and tracebacks) see generated source."""
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
     weakref.finalize(owner, linecache.cache.pop, filename, None)
+
+
+@contextlib.contextmanager
+def _no_gc():
+    """Pause the cyclic garbage collector: generation allocates many small objects
+    and creates no cycles, and each collection would walk the whole DAG."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 # -- public API ------------------------------------------------------------------------
@@ -733,7 +808,8 @@ def lambdify(args, outputs, *, dtype="float64"):
     -------
     callable
         A plain Python function.  Its source is ``fn.source`` and
-        ``inspect.getsource(fn)`` shows it; tracebacks point at its lines.  Symbol names
+        ``inspect.getsource(fn)`` shows it; tracebacks point at its lines.
+        ``fn.symbols`` is ``args`` as a tuple.  Symbol names
         that are not plain identifiers are mangled (see :func:`code_names`), which
         matters only when passing arguments by keyword.
 
@@ -747,17 +823,21 @@ def lambdify(args, outputs, *, dtype="float64"):
     [0.0, 1.0]
     >>> lambdify([x], diff(3 * x, x))(np.arange(4.0))
     array([3., 3., 3., 3.])
-    >>> print(lambdify([x], x**2 + sin(x)**2).source)
+    >>> print(lambdify([x], [sin(x)**2, sin(x) * x]).source)
     def _lambdified(x):
         x = np.asarray(x, dtype=np.float64)
         _t0 = np.sin(x)
         _t1 = _t0 ** 2
+        _t2 = x * _t0
         del _t0
-        _t2 = x ** 2
-        _t3 = _t1 + _t2
-        return _t3
+        return [_t1, _t2]
     <BLANKLINE>
     """
+    with _no_gc():
+        return _lambdify(args, outputs, dtype)
+
+
+def _lambdify(args, outputs, dtype):
     owner = "lambdify"
     dt = _check_dtype(dtype, owner)
     args = _check_args(args, owner)
@@ -767,8 +847,8 @@ def lambdify(args, outputs, *, dtype="float64"):
     namespace = unit.namespace
     if "_erf" in unit.helpers:  # here scipy's erf; exported modules carry their own
         namespace["_erf"] = _scipy_erf()
-    if "_arg" in unit.helpers:
-        lines = unit.helper_source("_arg").rstrip().split("\n") + ["", ""] + lines
+    for helper in sorted(unit.helpers - {"_erf"}, reverse=True):
+        lines = unit.helper_source(helper).rstrip().split("\n") + ["", ""] + lines
     source = "\n".join(lines) + "\n"
     filename = f"<symdiff-lambdify-{next(_counter)}>"
     # Executing generated text is safe: it consists of op-table templates, numbers
@@ -830,21 +910,23 @@ def export_module(functions, args, path=None, *, dtype="float64"):
             or not fname.isidentifier()
             or fname.startswith("_")
             or fname in _RESERVED
+            or len(fname) > 60
         ):
             raise ValueError(
-                f"{owner}: function name {fname!r} must be an ASCII identifier that "
-                "is not a keyword or builtin, not 'np', and does not start with '_'"
+                f"{owner}: function name {fname!r} must be an ASCII identifier of at "
+                "most 60 characters that is not a keyword or builtin, not 'np', and "
+                "does not start with '_'"
             )
     names = code_names(args)
     unit = _Unit(dt, export=True, owner=owner)
     bodies = []
-    for fname, outputs in functions.items():
-        doc = [
-            f'    """Compute {fname} (see the module docstring); the arguments '
-            'broadcast."""'
-        ]
-        bodies.append(unit.function(fname, args, names, outputs, doc))
-    return _module_text(unit, functions, args, names, bodies, path)
+    with _no_gc():
+        for fname, outputs in functions.items():
+            doc = f'    """Compute {fname} (see the module docstring)."""'
+            if len(doc) > WIDTH:
+                doc = '    """See the module docstring."""'
+            bodies.append(unit.function(fname, args, names, outputs, [doc]))
+        return _module_text(unit, functions, args, names, bodies, path)
 
 
 def _expr_doc(outputs):
@@ -877,7 +959,8 @@ def _module_text(unit, functions, args, names, bodies, path):
             doc += _doc_lines(f"{n}: the symbol {s.name!r}", "    ")
     doc.append("")
     for fname, outputs in functions.items():
-        doc.append(f"{fname}({sig}) computes:" if len(sig) < 60 else f"{fname}:")
+        head = f"{fname}({sig}) computes:"
+        doc.append(head if len(head) <= WIDTH - 4 else f"{fname} computes:")
         doc += _doc_lines(_expr_doc(outputs), "    ")
     doc.append('"""')
 

@@ -23,11 +23,11 @@ import numpy as np
 
 from symdiff.shapes import check_shape
 
-# key -> node.  Insertion order is creation order, so children always come before their
-# parents.  The table holds nodes strongly; `collect_garbage` (run automatically each time
-# the table doubles) drops the nodes nobody else refers to, newest first: dropping a dead
-# parent releases its children before they are looked at, so one pass frees whole dead
-# chains, and deallocation never nests (a 100,000-deep chain is freed one node at a time).
+# key -> node.  Insertion order is creation order, so children always come before
+# their parents.  The table holds nodes strongly; `collect_garbage` (run by itself each
+# time the table doubles) drops the nodes nobody else refers to, newest first: dropping
+# a dead parent releases its children before they are looked at, so one pass frees
+# whole dead chains, and deallocation never nests (a deep chain is freed node by node).
 _NODES: dict = {}
 _SWEEP_MIN = 200_000
 _sweep_at = _SWEEP_MIN
@@ -470,11 +470,9 @@ def apply(op, *args, **params):
             break
     if spec.arity is not None and len(args) != spec.arity:
         raise TypeError(f"{op} takes {spec.arity} argument(s), got {len(args)}")
-    if params:
-        params = spec.check_params(args, params) if spec.check_params else params
-        attrs = tuple(sorted(params.items()))
-    else:
-        attrs = ()
+    if spec.check_params is not None:  # also with no params: it fills in defaults
+        params = spec.check_params(args, params)
+    attrs = tuple(sorted(params.items())) if params else ()
     shape = spec.shape(op, args, params)
     for rule in spec.canon:
         out = rule(op, args, params, shape)

@@ -583,7 +583,7 @@ defop(
 )
 
 
-# -- numpy source for code generation (symdiff.codegen) ---------------------------------
+# -- numpy source for code generation (symdiff.codegen) -------------------------------
 # A template over the argument names {0}, {1}, or a function (node, names) -> source.
 # Generated modules import only numpy (as ``np``), so templates are plain numpy.  Axes
 # are negative (see above), so the same code serves batched arguments.
@@ -597,7 +597,8 @@ def _sum_code(node, names):
 def _reshape_code(node, names):
     (a,) = names
     k = node.args[0].ndim
-    return f"np.reshape({a}, np.shape({a})[:np.ndim({a}) - {k}] + {node.params['shape']!r})"
+    batch = f"np.shape({a})[:np.ndim({a}) - {k}]"
+    return f"np.reshape({a}, {batch} + {node.params['shape']!r})"
 
 
 def _broadcast_code(node, names):

@@ -1,4 +1,4 @@
-"""Three independent witnesses agree: symbolic == eager autograd == finite differences.
+"""Three witnesses agree: symbolic == eager autograd == finite differences.
 
 The symbolic gradient comes from symdiff's reverse mode over the DAG; the eager one from
 ``numeric.autograd`` replaying the same expression op by op on numpy values (it shares no
