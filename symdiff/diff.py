@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from symdiff.errors import ShapeError
 from symdiff.expr import Expr, Symbol, apply, as_expr, const
 from symdiff.ops import OPS
 from symdiff.tensor_ops import identity, unbroadcast
@@ -44,7 +45,9 @@ def _ones(shape):
 
 
 def _unbroadcast(g, shape, nlead):
-    return g if g.shape[nlead:] == shape else unbroadcast(g, shape, nlead)
+    if g.ndim == nlead + len(shape) and g.shape[nlead:] == shape:
+        return g
+    return unbroadcast(g, shape, nlead)
 
 
 def _add_all(terms):
@@ -111,6 +114,8 @@ def _reverse(f, wrt_list, seed):
             raise _missing_rule(node)
         for arg, c in zip(node.args, outs, strict=True):
             if c is not None and arg in dep:
+                if callable(c):  # a rule's lazy entry: built only when needed
+                    c = c()
                 c = _unbroadcast(as_expr(c), arg.shape, nlead)
                 pending.setdefault(arg, []).append(c)
     return [grads.get(w) or _zeros(lead + w.shape) for w in wrt_list]
@@ -210,34 +215,204 @@ def grad(expr, wrt):
     return grads[0] if single else tuple(grads)
 
 
-def jacobian(outputs, wrt):
-    """Jacobian of scalar ``outputs`` with respect to the symbols ``wrt``.
+def _seed(y):
+    """The identity seed of reverse mode for output ``y`` (``1`` for scalars)."""
+    return const(1) if not y.shape else identity(y.shape)
 
-    Returns a tuple of rows, one per output, each a tuple over ``wrt``.
+
+def jacobian(outputs, wrt):
+    """Jacobian of ``outputs`` with respect to the symbols ``wrt``.
+
+    Parameters
+    ----------
+    outputs : Expr or sequence of Expr
+        A tensor expression ``y``, or a list of expressions.
+    wrt : Symbol or sequence of Symbol
+
+    Returns
+    -------
+    Expr or tuple
+        For one tensor output ``y`` (``y.shape != ()``): an Expr of shape
+        ``y.shape + x.shape`` for one symbol ``x`` (entry ``[i, j]`` is
+        ``d y[i] / d x[j]``), or a tuple of them for a sequence of symbols.  For a
+        scalar output or a list of outputs: a tuple of rows, one per output, each a
+        tuple over ``wrt`` (entries of shape ``output.shape + symbol.shape``).
+
+    Notes
+    -----
+    A tensor output is differentiated by one reverse pass whose seed is the identity
+    of the output's space, so the result stays at the matrix level (``jacobian(A @ x,
+    x)`` is ``A``) and costs about as much as one gradient.  d2l writes the gradient
+    of a vector function in the transposed layout (``x.shape + y.shape``): its
+    :math:`\nabla_x Ax = A^\top` is our ``jacobian(A @ x, x) == A``.
 
     Examples
     --------
-    >>> from symdiff import symbols, jacobian
+    >>> from symdiff import Symbol, symbols, jacobian
     >>> x, y = symbols("x y")
     >>> [[str(e) for e in row] for row in jacobian([x * y, x + y], [x, y])]
     [['y', 'x'], ['1', '1']]
+    >>> A, v = Symbol("A", shape=(2, 3)), Symbol("v", shape=(3,))
+    >>> print(jacobian(A @ v, v))
+    A
     """
-    outs = [outputs] if isinstance(outputs, Expr) else list(outputs)
     _, wrt_list = _check_wrt(wrt)
-    return tuple(tuple(grad(o, wrt_list)) for o in outs)
+    if isinstance(outputs, Expr) and outputs.shape:
+        single = isinstance(wrt, Expr)
+        js = _reverse(outputs, wrt_list, _seed(outputs))
+        return js[0] if single else tuple(js)
+    outs = [outputs] if isinstance(outputs, Expr) else [as_expr(o) for o in outputs]
+    return tuple(tuple(_reverse(o, wrt_list, _seed(o))) for o in outs)
 
 
 def hessian(expr, wrt):
-    """Hessian matrix (tuple of rows) of a scalar expression.
+    """Hessian of a scalar expression.
+
+    Parameters
+    ----------
+    expr : Expr
+        A scalar expression.
+    wrt : Symbol or sequence of Symbol
+
+    Returns
+    -------
+    Expr or tuple of tuples
+        For one tensor symbol ``x``: an Expr of shape ``x.shape + x.shape``.  Otherwise
+        (a scalar symbol or a sequence): a tuple of rows of blocks, block ``[i][j]``
+        with shape ``wrt[i].shape + wrt[j].shape``.
 
     Examples
     --------
-    >>> from symdiff import symbols, hessian
+    >>> from symdiff import Symbol, symbols, hessian
     >>> x, y = symbols("x y")
     >>> [[str(e) for e in row] for row in hessian(x**2 * y, [x, y])]
     [['2*y', '2*x'], ['2*x', '0']]
+    >>> A, v = Symbol("A", shape=(3, 3)), Symbol("v", shape=(3,))
+    >>> print(hessian(v @ A @ v, v))
+    A + transpose(A)
     """
-    _, wrt_list = _check_wrt(wrt)
+    single, wrt_list = _check_wrt(wrt)
+    if single and wrt_list[0].shape:
+        return jacobian(grad(expr, wrt), wrt)
     if not isinstance(wrt_list, Sequence):
         wrt_list = list(wrt_list)
-    return jacobian(grad(expr, wrt_list), wrt_list)
+    return jacobian(list(grad(expr, wrt_list)), wrt_list)
+
+
+def _directions(owner, wrt, vectors):
+    """Pair symbols with direction vectors (converted to Exprs of the same shape)."""
+    single, wrt_list = _check_wrt(wrt)
+    vecs = [vectors] if single else list(vectors)
+    if len(vecs) != len(wrt_list):
+        raise ValueError(
+            f"{owner}: got {len(vecs)} direction(s) for {len(wrt_list)} symbol(s)"
+        )
+    out = {}
+    for w, v in zip(wrt_list, vecs, strict=True):
+        v = as_expr(v)
+        if v.shape != w.shape:
+            raise ShapeError(
+                f"{owner}: the direction for {w.name!r} has shape {v.shape} but the "
+                f"symbol has shape {w.shape}"
+            )
+        out[w] = v
+    return single, wrt_list, out
+
+
+def jvp(f, wrt, v):
+    """Jacobian-vector product (forward mode): the derivative of ``f`` along ``v``.
+
+    Parameters
+    ----------
+    f : Expr
+        Any expression (scalar or tensor).
+    wrt : Symbol or sequence of Symbol
+    v : Expr, number or array, or a sequence of them
+        A direction for each symbol, with that symbol's shape.
+
+    Returns
+    -------
+    Expr
+        ``sum_j J[..., j] v[j]``, with ``f``'s shape; the Jacobian is never formed.
+
+    Examples
+    --------
+    >>> from symdiff import Symbol, jvp, sin
+    >>> x = Symbol("x", shape=(2,))
+    >>> u = Symbol("u", shape=(2,))
+    >>> print(jvp(sin(x), x, u))
+    u*cos(x)
+    """
+    _, _, tangents = _directions("jvp", wrt, v)
+    (out,) = _forward([as_expr(f)], tangents)
+    return out
+
+
+def vjp(f, wrt, u):
+    """Vector-Jacobian product (reverse mode): ``u`` pulled back through ``f``.
+
+    Parameters
+    ----------
+    f : Expr
+        Any expression.
+    wrt : Symbol or sequence of Symbol
+    u : Expr, number or array
+        A cotangent with ``f``'s shape.
+
+    Returns
+    -------
+    Expr or tuple of Expr
+        ``sum_i u[i] J[i, ...]``, with the shape of each symbol (one Expr for one
+        symbol, a tuple for a sequence).
+
+    Examples
+    --------
+    >>> from symdiff import Symbol, vjp
+    >>> A, x = Symbol("A", shape=(2, 3)), Symbol("x", shape=(3,))
+    >>> u = Symbol("u", shape=(2,))
+    >>> print(vjp(A @ x, x, u))
+    matmul(u, A)
+    """
+    f = as_expr(f)
+    single, wrt_list = _check_wrt(wrt)
+    u = as_expr(u)
+    if u.shape != f.shape:
+        raise ShapeError(
+            f"vjp: the cotangent has shape {u.shape} but the expression has shape "
+            f"{f.shape}"
+        )
+    out = _reverse(f, wrt_list, u)
+    return out[0] if single else tuple(out)
+
+
+def hvp(f, wrt, v):
+    """Hessian-vector product of a scalar ``f`` without forming the Hessian.
+
+    Forward mode over the reverse-mode gradient: the result costs a small multiple of
+    ``f``'s size, however large the Hessian would be.
+
+    Parameters
+    ----------
+    f : Expr
+        A scalar expression.
+    wrt : Symbol or sequence of Symbol
+    v : Expr, number or array, or a sequence of them
+        A direction for each symbol, with that symbol's shape.
+
+    Returns
+    -------
+    Expr or tuple of Expr
+        ``H v``, with the shape of each symbol.
+
+    Examples
+    --------
+    >>> from symdiff import Symbol, hvp, simplify
+    >>> A, x = Symbol("A", shape=(3, 3)), Symbol("x", shape=(3,))
+    >>> v = Symbol("v", shape=(3,))
+    >>> print(simplify(hvp(x @ A @ x, x, v)))
+    matmul(A + transpose(A), v)
+    """
+    single, wrt_list, tangents = _directions("hvp", wrt, v)
+    gs = grad(f, wrt_list)
+    out = _forward(list(gs), tangents)
+    return out[0] if single else tuple(out)

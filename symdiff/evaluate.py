@@ -39,6 +39,18 @@ def _bind(symbols, values):
     return bound
 
 
+def _align_batch(node, vals):
+    """Keep batch prefixes prefixes: an operand of lower rank than the elementwise
+    ``node`` gets 1s inserted in front of its own axes, not in front of its batch."""
+    out = vals
+    for i, (a, v) in enumerate(zip(node.args, vals, strict=True)):
+        if a.ndim < node.ndim and np.ndim(v) > a.ndim:
+            if out is vals:
+                out = list(vals)
+            out[i] = np.expand_dims(v, tuple(range(-node.ndim, -a.ndim)))
+    return out
+
+
 def evaluate(exprs, values=None, **named):
     """Evaluate expressions with numpy (the reference interpreter).
 
@@ -74,7 +86,11 @@ def evaluate(exprs, values=None, **named):
     with np.errstate(all="ignore"):  # log(0) = -inf, 0/0 = nan, as numpy defines them
         for node in order:
             if node.op != "symbol":
-                env[node] = OPS[node.op].impl(node, *[env[a] for a in node.args])
+                spec = OPS[node.op]
+                vals = [env[a] for a in node.args]
+                if spec.elementwise and len(vals) > 1:
+                    vals = _align_batch(node, vals)
+                env[node] = spec.impl(node, *vals)
     out = [env[r] for r in roots]
     return out[0] if single else out
 

@@ -18,8 +18,116 @@ def _sympy():
     return sympy
 
 
+def _sympy_matrix_shape(node):
+    if node.ndim > 2:
+        raise ValueError(
+            f"to_sympy: SymPy matrices have at most 2 dimensions; {node.op} has shape "
+            f"{node.shape}"
+        )
+    return node.shape + (1,) * (2 - node.ndim)  # vectors are columns
+
+
+def _elementwise_tensor(sp, node, args):
+    """An elementwise op on SymPy matrices (vectors as columns), or a clear error."""
+    op = node.op
+    shapes = [a.shape for a in node.args]
+
+    def fail(why):
+        listed = " and ".join(str(s) for s in shapes)
+        raise ValueError(f"to_sympy: {op} of shapes {listed}: {why}")
+
+    if len(args) == 1:
+        if op == "neg":
+            return -args[0]
+        rule = OPS[op].sympy
+        if rule is None:
+            fail("no SymPy form")
+        return args[0].applyfunc(lambda t: rule(node, t))
+    (a, b), (sa, sb) = args, shapes
+    if op == "mul" and len(sa) == len(sb) == 2 and sa != sb:
+        # the broadcasts that are matrix products: a column scales rows, a row
+        # scales columns, a column times a row is an outer product
+        from sympy.matrices.expressions.diagonal import DiagMatrix
+
+        if sa[1] == 1 and sb[0] == 1:
+            return a * b
+        if sb[1] == 1 and sa[0] == 1:
+            return b * a
+        if sa == (sb[0], 1):
+            return DiagMatrix(a) * b
+        if sb == (sa[0], 1):
+            return DiagMatrix(b) * a
+        if sa == (1, sb[1]):
+            return b * DiagMatrix(a.T)
+        if sb == (1, sa[1]):
+            return a * DiagMatrix(b.T)
+    if sa and sb and sa != sb:
+        fail("SymPy matrices do not broadcast")
+    if op in ("add", "sub"):
+        ones = sp.OneMatrix(*_sympy_matrix_shape(node))
+        a, b = (a * ones if not sa else a), (b * ones if not sb else b)
+        return a + b if op == "add" else a - b
+    if op == "mul":
+        return a * b if not sa or not sb else sp.HadamardProduct(a, b)
+    if op == "div":
+        if not sb:
+            return a / b
+        inv = b.applyfunc(lambda t: 1 / t)
+        return a * inv if not sa else sp.HadamardProduct(a, inv)
+    if op == "pow" and not sb:
+        return a.applyfunc(lambda t: t**b)
+    fail("no elementwise SymPy form for these operands")
+
+
+def _tensor_node(sp, node, args):
+    """SymPy form of a node with a tensor operand or result (vectors as columns)."""
+    from symdiff.tensor_ops import sympy_sum
+
+    for a in (node, *node.args):
+        _sympy_matrix_shape(a)
+    op = node.op
+    if op == "symbol":
+        return sp.MatrixSymbol(node.name, *_sympy_matrix_shape(node))
+    if op == "const":
+        value = node.attrs[0][1].reshape(_sympy_matrix_shape(node))
+        return sp.ImmutableMatrix(value.tolist())
+    if op == "sum":
+        return sympy_sum(node, *args)
+    if op in ("reshape", "broadcast_to"):
+        (a,) = node.args
+        if op == "broadcast_to" and not a.shape:
+            return args[0] * sp.OneMatrix(*_sympy_matrix_shape(node))
+        src, dst = _sympy_matrix_shape(a), _sympy_matrix_shape(node)
+        if src == dst:
+            return args[0] if a.shape else sp.ImmutableMatrix([[args[0]]])
+        if not node.shape:
+            return args[0][0, 0]
+        if src == dst[::-1] and 1 in src:
+            return args[0].T
+        raise ValueError(
+            f"to_sympy: {op} from shape {a.shape} to {node.shape} has no SymPy "
+            "matrix form"
+        )
+    if OPS[op].elementwise:
+        return _elementwise_tensor(sp, node, args)
+    rule = OPS[op].sympy
+    if rule is None:
+        raise ValueError(
+            f"to_sympy: SymPy has no form for {op!r} on shapes "
+            + ", ".join(str(a.shape) for a in node.args)
+        )
+    return rule(node, *args)
+
+
 def to_sympy(expr, evaluate=True):
-    """Convert a scalar expression to SymPy (symbols become real SymPy symbols).
+    """Convert an expression to SymPy (symbols become real SymPy symbols).
+
+    Tensor expressions of up to two dimensions become SymPy matrix expressions:
+    tensor symbols become ``MatrixSymbol`` (a vector of shape ``(n,)`` is an ``n x 1``
+    column), ``A @ x`` a matrix product, ``inv``/``det``/``trace`` SymPy's
+    ``Inverse``/``Determinant``/``Trace``, elementwise products Hadamard products.
+    What SymPy's matrices cannot hold (broadcasting, more than two dimensions, ``max``
+    over entries, ``cumsum``, ...) raises a ``ValueError`` naming the op and shapes.
 
     Parameters
     ----------
@@ -36,6 +144,10 @@ def to_sympy(expr, evaluate=True):
     >>> x = Symbol("x")
     >>> to_sympy(x**2 / 3 + sigmoid(x))
     x**2/3 + 1/(1 + exp(-x))
+    >>> from symdiff import Symbol
+    >>> A, v = Symbol("A", shape=(3, 3)), Symbol("v", shape=(3,))
+    >>> to_sympy(A.T @ v)
+    A.T*v
     """
     sp = _sympy()
     if not evaluate:
@@ -43,12 +155,9 @@ def to_sympy(expr, evaluate=True):
             return to_sympy(expr, evaluate=True)
     memo = {}
     for node in topo_order(expr):
-        if node.shape:
-            raise ValueError(
-                f"to_sympy: {node.op} has shape {node.shape}; only scalar expressions "
-                "convert to SymPy"
-            )
-        if node.op == "symbol":
+        if node.shape or any(a.shape for a in node.args):
+            memo[node] = _tensor_node(sp, node, [memo[a] for a in node.args])
+        elif node.op == "symbol":
             memo[node] = sp.Symbol(node.name, real=True)
         elif node.op == "const":
             v = node.attrs[0][1]

@@ -12,7 +12,10 @@ Conventions shared by every entry (as for the structural ops of :mod:`symdiff.op
 * **Leading dimensions of cotangents.**  ``vjp(node, g)`` accepts a cotangent ``g`` of
   shape ``lead + node.shape`` for any ``lead``, and returns contributions of shape
   ``lead + arg.shape`` (or broadcastable to it in the trailing axes; the driver sums
-  broadcasting away with :func:`unbroadcast`).  That is how :func:`symdiff.jacobian`
+  broadcasting away with :func:`unbroadcast`).  An entry may be a zero-argument
+  callable, which the driver calls only if that operand needs its gradient (so
+  ``A @ x`` with a constant ``A`` never builds ``A``'s).  That is how
+  :func:`symdiff.jacobian`
   of a tensor output runs reverse mode once with an identity seed instead of once per
   output element, and why ``hessian(x @ A @ x, x)`` comes out as ``A + A.T``.
 * **Minimal parameters.**  A parameter equal to its default (``keepdims=False``, an
@@ -442,7 +445,9 @@ def _unslice_code(node, names):
     p = node.params
     ax = p["axis"]
     stop = "" if p["stop"] is None else p["stop"]
-    eye = f"np.eye({p['size']})[{p['start']}:{stop}:{p['step']}]"
+    eye = (
+        f"np.eye({p['size']}, dtype={names[0]}.dtype)[{p['start']}:{stop}:{p['step']}]"
+    )
     return f"np.moveaxis(np.moveaxis({names[0]}, {ax}, -1) @ {eye}, -1, {ax})"
 
 
@@ -517,7 +522,8 @@ def _concat_code(node, names):
     ones = (1,) * k
 
     def pad(x, other):  # broadcast x's batch prefix against the other's
-        return f"{x} + np.zeros(np.shape({other})[: np.ndim({other}) - {k}] + {ones!r})"
+        batch = f"np.shape({other})[: np.ndim({other}) - {k}]"
+        return f"{x} + np.zeros({batch} + {ones!r}, dtype={x}.dtype)"
 
     ax = node.params.get("axis", -k)
     return f"np.concatenate([{pad(a, b)}, {pad(b, a)}], axis={ax})"
@@ -528,8 +534,8 @@ def _concat_vjp(n, g):
     ax = n.params.get("axis", -n.ndim)
     na = a.shape[ax]
     return (
-        apply("slice", g, axis=ax, start=0, stop=na, step=1),
-        apply("slice", g, axis=ax, start=na, stop=None, step=1),
+        lambda: apply("slice", g, axis=ax, start=0, stop=na, step=1),
+        lambda: apply("slice", g, axis=ax, start=na, stop=None, step=1),
     )
 
 
@@ -933,22 +939,27 @@ def _matmul_vjp(n, g):
     a, b = n.args
     if a.ndim == 1 and b.ndim == 1:
         ge = g if g.ndim == 0 else _expand(g, -1)
-        return (ge * b, ge * a)
+        return (lambda: ge * b, lambda: ge * a)
     if a.ndim == 1:  # (k,) @ (*s, k, n) -> (*s, n)
-        if b.ndim == 2:
-            ga = apply("matmul", g, _swap(b))
-        else:
-            ga = _squeeze(apply("matmul", _expand(g, -2), _swap(b)), -2)
-        gb = apply("reshape", a, shape=a.shape + (1,)) * _expand(g, -2)
-        return (ga, gb)
+
+        def ga():
+            if b.ndim == 2:
+                return apply("matmul", g, _swap(b))
+            return _squeeze(apply("matmul", _expand(g, -2), _swap(b)), -2)
+
+        return (ga, lambda: apply("reshape", a, shape=a.shape + (1,)) * _expand(g, -2))
     if b.ndim == 1:  # (*s, m, k) @ (k,) -> (*s, m)
-        ga = _expand(g, -1) * b
-        if a.ndim == 2:
-            gb = apply("matmul", g, a)
-        else:
-            gb = _squeeze(apply("matmul", _expand(g, -2), a), -2)
-        return (ga, gb)
-    return (apply("matmul", g, _swap(b)), apply("matmul", _swap(a), g))
+
+        def gb():
+            if a.ndim == 2:
+                return apply("matmul", g, a)
+            return _squeeze(apply("matmul", _expand(g, -2), a), -2)
+
+        return (lambda: _expand(g, -1) * b, gb)
+    return (
+        lambda: apply("matmul", g, _swap(b)),
+        lambda: apply("matmul", _swap(a), g),
+    )
 
 
 def _matmul_jvp(n, t):
@@ -1039,7 +1050,9 @@ defop(
     shape=_diag_shape,
     vjp=lambda n, g: (apply("diagonal", g),),
     jvp=lambda n, t: apply("diag", t[0]),
-    code=lambda n, names: f"({names[0]})[..., :, None] * np.eye({n.shape[-1]})",
+    code=lambda n, names: (
+        f"({names[0]})[..., :, None] * np.eye({n.shape[-1]}, dtype={names[0]}.dtype)"
+    ),
     latex=r"\operatorname{{diag}}\left({0}\right)",
     sympy=_sympy_diag,
 )
@@ -1211,10 +1224,12 @@ def _solve_vjp(n, g):
         gb = apply("matmul", g, apply("inv", a))
     else:
         gb = apply("matmul", _swap(apply("inv", a)), g)
-    if b.ndim == 1:
-        ga = -(_expand(gb, -1) * n)
-    else:
-        ga = -apply("matmul", gb, _swap(n))
+
+    def ga():
+        if b.ndim == 1:
+            return -(_expand(gb, -1) * n)
+        return -apply("matmul", gb, _swap(n))
+
     return (ga, gb)
 
 
