@@ -439,6 +439,8 @@ defop(
 # -- structural ops (shapes, reductions) -----------------------------------------------
 # Axes are stored as negative numbers counted from the end, so that an argument given
 # with extra leading (batch) dimensions is reduced over the same, trailing axes.
+# Their vjps live in symdiff/tensor_ops.py with the other tensor ops' (cotangents there
+# may carry extra leading dimensions: jacobian seeds a whole identity at once).
 
 
 def _norm_axes(op, axis, ndim):
@@ -480,15 +482,6 @@ def _sum_impl(node, v):
     return np.sum(v, axis=p["axis"], keepdims=p["keepdims"])
 
 
-def _sum_vjp(n, g):
-    (a,) = n.args
-    p = n.params
-    if not p["keepdims"]:
-        kept = tuple(1 if i - a.ndim in p["axis"] else d for i, d in enumerate(a.shape))
-        g = _A("reshape", g, shape=kept)
-    return (_A("broadcast_to", g, shape=a.shape),)
-
-
 def _sum_jvp(n, tangents):
     p = n.params
     return _A("sum", tangents[0], axis=p["axis"], keepdims=p["keepdims"])
@@ -502,7 +495,6 @@ defop(
     elementwise=False,
     check_params=_sum_params,
     shape=_sum_shape,
-    vjp=_sum_vjp,
     jvp=_sum_jvp,
     latex=r"\sum {0}",
     sympy=None,
@@ -527,7 +519,7 @@ def _reshape_shape(op, args, params):
 
 
 def _reshape_impl(node, v):
-    batch = v.shape[: np.ndim(v) - node.args[0].ndim]
+    batch = np.shape(v)[: np.ndim(v) - node.args[0].ndim]
     return np.reshape(v, batch + node.params["shape"])
 
 
@@ -539,7 +531,6 @@ defop(
     elementwise=False,
     check_params=_shape_param("reshape"),
     shape=_reshape_shape,
-    vjp=lambda n, g: (_A("reshape", g, shape=n.args[0].shape),),
     jvp=lambda n, t: _A("reshape", t[0], shape=n.shape),
 )
 
@@ -578,7 +569,6 @@ defop(
     elementwise=False,
     check_params=_shape_param("broadcast_to"),
     shape=_broadcast_shape,
-    vjp=lambda n, g: (sum_to(g, n.args[0].shape),),
     jvp=lambda n, t: _A("broadcast_to", t[0], shape=n.shape),
 )
 
@@ -636,8 +626,9 @@ _CODE = {
     "abs": "np.abs({0})",
     "sign": "np.sign({0})",
     "heaviside": "np.heaviside({0}, 0.0)",
-    # exp(-log(1 + exp(-x))): the logistic function without overflow warnings
-    "sigmoid": "np.exp(-np.logaddexp(0.0, -{0}))",
+    # accurate for every x (below -709 exp overflows to inf and 1/inf = 0, the correct
+    # rounding), and an order of magnitude faster than exp(-logaddexp(0, -x))
+    "sigmoid": "1.0 / (1.0 + np.exp(-{0}))",
     "relu": "np.maximum({0}, 0.0)",
     "softplus": "np.logaddexp(0.0, {0})",
     "maximum": "np.maximum({0}, {1})",

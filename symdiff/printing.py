@@ -54,7 +54,8 @@ def _prec(node):
         return (
             30 if v < 0 or (isinstance(v, float) and str(v).startswith("-")) else ATOM
         )
-    if op == "mul" and (_coefficient(node) is not None or node.args[0].op == "const"):
+    if op == "mul" and (_coefficient(node) is not None or (
+            node.args[0].op == "const" and not node.args[0].shape)):
         return 20
     if op == "neg":
         # -x*y and -x/y read as (-x)*y and (-x)/y, which build the same node
@@ -122,8 +123,8 @@ def _str_layout(node):
             if c.numerator == -1:
                 return ["-", (b, 30, False), f"/{c.denominator}"]
             return [f"{c.numerator}*", (b, 20, False), f"/{c.denominator}"]
-        if a.op == "const":
-            # c*(x*y) and c*(x/y) print as c*x*y and c*x/y: parsing moves the
+        if a.op == "const" and not a.shape:
+            # c*(x*y) and c*(x/y) print as c*x*y and c*x/y: parsing moves a scalar
             # coefficient back in front, so the structure survives
             return [(a, 20, False), "*", (b, 20, False)]
         if _PREC.get(b.op) == 20 and _PREC.get(a.op) != 20:

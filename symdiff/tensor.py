@@ -26,6 +26,7 @@ import numpy as np
 
 from symdiff.errors import ShapeError
 from symdiff.expr import Expr, apply, as_expr
+from symdiff.tensor_ops import check_axis
 
 __all__ = [
     "concatenate",
@@ -259,7 +260,7 @@ def sum(e, axis=None, keepdims=False):  # noqa: A001  (numpy's name)
     array([[ 3.],
            [12.]])
     """
-    return apply("sum", e, axis=axis, keepdims=keepdims)
+    return apply("sum", e, axis=check_axis("sum", axis), keepdims=keepdims)
 
 
 def mean(e, axis=None, keepdims=False):
@@ -272,7 +273,7 @@ def mean(e, axis=None, keepdims=False):
     sum(x, axis=-1)/4
     """
     e = as_expr(e)
-    out = apply("sum", e, axis=axis, keepdims=keepdims)
+    out = apply("sum", e, axis=check_axis("mean", axis), keepdims=keepdims)
     count = math.prod(e.shape) // builtins.max(1, math.prod(out.shape))
     return out / count
 
@@ -471,6 +472,7 @@ def norm(e, ord=None, axis=None, keepdims=False):
     6.0
     """
     e = as_expr(e)
+    axis = check_axis("norm", axis)
     if axis is None:
         naxes = e.ndim
     elif isinstance(axis, numbers.Integral):

@@ -61,7 +61,15 @@ def _batch(v, k):
 
 
 def fill_value(e):
-    """The scalar ``c`` if ``e`` is ``c`` or ``broadcast_to(c)``, else None."""
+    """The scalar ``c`` if ``e`` is ``c`` or ``broadcast_to(c)``, else None.
+
+    Examples
+    --------
+    >>> from symdiff import Symbol
+    >>> from symdiff.tensor_ops import fill_value, zeros
+    >>> fill_value(zeros((2, 3))), fill_value(Symbol("x")) is None
+    (0, True)
+    """
     if e.op == "broadcast_to":
         e = e.args[0]
     if e.op == "const" and not e.shape:
@@ -70,18 +78,40 @@ def fill_value(e):
 
 
 def is_zero(e):
-    """True if ``e`` is structurally zero (``0`` or ``broadcast_to(0, shape)``)."""
+    """True if ``e`` is structurally zero (``0`` or ``broadcast_to(0, shape)``).
+
+    Examples
+    --------
+    >>> from symdiff import const
+    >>> from symdiff.tensor_ops import is_zero, zeros
+    >>> is_zero(zeros((3,))), is_zero(const(1))
+    (True, False)
+    """
     v = fill_value(e)
     return v is not None and v == 0
 
 
 def is_identity(e):
-    """True if ``e`` is the symbolic identity ``diag(broadcast_to(1, (n,)))``."""
+    """True if ``e`` is the symbolic identity ``diag(broadcast_to(1, (n,)))``.
+
+    Examples
+    --------
+    >>> from symdiff.tensor_ops import identity, is_identity
+    >>> is_identity(identity((3,)))
+    True
+    """
     return e.op == "diag" and e.args[0].ndim == 1 and fill_value(e.args[0]) == 1
 
 
 def zeros(shape):
-    """The zero tensor of ``shape`` (``broadcast_to(0, shape)``; ``0`` for scalars)."""
+    """The zero tensor of ``shape`` (``broadcast_to(0, shape)``; ``0`` for scalars).
+
+    Examples
+    --------
+    >>> from symdiff.tensor_ops import zeros
+    >>> print(zeros((2, 3)), zeros(()))
+    broadcast_to(0, shape=(2, 3)) 0
+    """
     return const(0) if not shape else apply("broadcast_to", 0, shape=tuple(shape))
 
 
@@ -89,6 +119,15 @@ def identity(shape):
     """The identity of the space of tensors of ``shape``, with shape ``shape * 2``.
 
     ``identity((n,))`` is the ``n x n`` identity matrix ``diag(broadcast_to(1, (n,)))``.
+
+    Examples
+    --------
+    >>> from symdiff import evaluate
+    >>> from symdiff.tensor_ops import identity
+    >>> print(identity((2,)))
+    diag(broadcast_to(1, shape=2))
+    >>> evaluate(identity((1, 2))).shape
+    (1, 2, 1, 2)
     """
     size = math.prod(shape)
     eye = apply("diag", apply("broadcast_to", 1, shape=(size,)))
@@ -100,6 +139,14 @@ def unbroadcast(g, shape, nlead=0):
 
     The first ``nlead`` axes of ``g`` are leading (Jacobian) axes that stay; the rest is
     a broadcast of ``shape`` by numpy's rules (aligned at the end), which is undone.
+
+    Examples
+    --------
+    >>> from symdiff import Symbol
+    >>> from symdiff.tensor_ops import unbroadcast
+    >>> g = Symbol("g", shape=(5, 2, 3))
+    >>> print(unbroadcast(g, (3,)), unbroadcast(g, (2, 1), nlead=1).shape)
+    sum(g, axis=(-3, -2)) (5, 2, 1)
     """
     lead = g.shape[:nlead]
     target = lead + tuple(shape)
@@ -622,7 +669,16 @@ defop(
 
 
 def red_axes(node_or_params, ndim):
-    """The (negative) reduced axes of a reduction node; absent means all of them."""
+    """The (negative) reduced axes of a reduction node; absent means all of them.
+
+    Examples
+    --------
+    >>> from symdiff import Symbol, max
+    >>> from symdiff.tensor_ops import red_axes
+    >>> A = Symbol("A", shape=(2, 3))
+    >>> red_axes(max(A), 2), red_axes(max(A, axis=0), 2)
+    ((-2, -1), (-2,))
+    """
     params = getattr(node_or_params, "params", node_or_params)
     axis = params.get("axis")
     return tuple(range(-ndim, 0)) if axis is None else axis
@@ -633,6 +689,31 @@ def _keepdims(node_or_params):
     return bool(params.get("keepdims", False))
 
 
+def check_axis(op, axis):
+    """``axis`` as None, an int or a tuple of ints; TypeError naming ``op`` if not.
+
+    Examples
+    --------
+    >>> from symdiff.tensor_ops import check_axis
+    >>> check_axis("sum", [0, -1])
+    (0, -1)
+    >>> check_axis("sum", 1.5)
+    Traceback (most recent call last):
+    ...
+    TypeError: sum: axis must be None, an int or a tuple of ints, got 1.5 (float)
+    """
+    if axis is None:
+        return None
+    if isinstance(axis, int | np.integer) and not isinstance(axis, bool | np.bool_):
+        return int(axis)
+    if isinstance(axis, tuple | list):
+        return tuple(_int_param(op, "axis", ax) for ax in axis)
+    raise TypeError(
+        f"{op}: axis must be None, an int or a tuple of ints, got {axis!r} "
+        f"({type(axis).__name__})"
+    )
+
+
 def _reduce_params(op, extra=()):
     allowed = ("axis", "keepdims", *extra)
 
@@ -640,7 +721,7 @@ def _reduce_params(op, extra=()):
         _only(op, params, allowed)
         (a,) = args
         out = {}
-        axes = _norm_axes(op, params.get("axis"), a.ndim)
+        axes = _norm_axes(op, check_axis(op, params.get("axis")), a.ndim)
         if len(axes) != a.ndim:
             out["axis"] = axes
         if _bool_param(op, "keepdims", params.get("keepdims", False)):
@@ -661,7 +742,16 @@ def _reduce_shape(op, args, params):
 
 def to_kept(n, v):
     """Reshape ``v`` (shape ``lead + n.shape``) to ``lead`` + the keepdims shape of
-    the reduction node ``n``, so that it broadcasts against ``n``'s operand."""
+    the reduction node ``n``, so that it broadcasts against ``n``'s operand.
+
+    Examples
+    --------
+    >>> from symdiff import Symbol, max
+    >>> from symdiff.tensor_ops import to_kept
+    >>> n = max(Symbol("A", shape=(2, 3)), axis=1)
+    >>> to_kept(n, n).shape, to_kept(n, Symbol("g", shape=(4, 2))).shape
+    ((2, 1), (4, 2, 1))
+    """
     (a,) = n.args
     if _keepdims(n) or v.ndim == 0:
         return v
@@ -894,6 +984,9 @@ def _lift(v, k, target):
 def _matmul_impl(node, a, b):
     x, y = node.args
     a, b = np.asarray(a), np.asarray(b)
+    if b.ndim == 1 if y.ndim == 1 else (x.ndim == 1 and a.ndim == 1):
+        # the vector operand is unbatched: numpy's own rules are the batch rules
+        return a @ b
     if x.ndim == 1:
         a = a[..., None, :]
     if y.ndim == 1:
@@ -927,12 +1020,17 @@ def _matmul_code(node, names):
     ka, kb = max(x.ndim, 2), max(y.ndim, 2)
     body = f"{_lift_code(a, ka, kb)} @ {_lift_code(b, kb, ka)}"
     if x.ndim == 1 and y.ndim == 1:
-        return f"({body})[..., 0, 0]"
-    if y.ndim == 1:
-        return f"({body})[..., 0]"
-    if x.ndim == 1:
-        return f"({body})[..., 0, :]"
-    return body
+        out = f"({body})[..., 0, 0]"
+    elif y.ndim == 1:
+        out = f"({body})[..., 0]"
+    elif x.ndim == 1:
+        out = f"({body})[..., 0, :]"
+    else:
+        return body
+    # an unbatched vector operand: numpy's own rules are the batch rules (and its
+    # vector products are faster than the promoted matrix products)
+    vec = names[1] if y.ndim == 1 else names[0]
+    return f"({names[0]} @ {names[1]} if np.ndim({vec}) == 1 else {out})"
 
 
 def _matmul_vjp(n, g):
@@ -1294,7 +1392,17 @@ def _sympy_sum_all(m, shape):
 
 
 def sympy_sum(n, a):
-    """SymPy form of ``sum`` over a vector or a matrix (used by the bridge)."""
+    """SymPy form of ``sum`` over a vector or a matrix (used by the bridge).
+
+    Examples
+    --------
+    >>> import sympy
+    >>> from symdiff import Symbol, sum
+    >>> from symdiff.tensor_ops import sympy_sum
+    >>> e = sum(Symbol("A", shape=(2, 3)), axis=1)
+    >>> sympy_sum(e, sympy.MatrixSymbol("A", 2, 3)).shape  # row sums: a column
+    (2, 1)
+    """
     sp = _sp()
     (x,) = n.args
     axes = red_axes(n, x.ndim)
@@ -1313,6 +1421,7 @@ def sympy_sum(n, a):
 
 
 __all__ = [
+    "check_axis",
     "fill_value",
     "identity",
     "is_identity",
