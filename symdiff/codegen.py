@@ -38,8 +38,6 @@ appear in exported docstrings only after escaping, so no user text is ever execu
 from __future__ import annotations
 
 import builtins
-import contextlib
-import gc
 import io
 import itertools
 import keyword
@@ -54,7 +52,7 @@ import numpy as np
 
 from symdiff.expr import Expr, Symbol, as_expr
 from symdiff.ops import OPS
-from symdiff.traverse import topo_order
+from symdiff.traverse import paused_gc, topo_order
 
 __all__ = ["lambdify", "export_module"]
 
@@ -768,19 +766,6 @@ def _register_source(filename, source, owner):
     weakref.finalize(owner, linecache.cache.pop, filename, None)
 
 
-@contextlib.contextmanager
-def _no_gc():
-    """Pause the cyclic garbage collector: generation allocates many small objects
-    and creates no cycles, and each collection would walk the whole DAG."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 # -- public API ------------------------------------------------------------------------
 
 
@@ -833,7 +818,7 @@ def lambdify(args, outputs, *, dtype="float64"):
         return [_t1, _t2]
     <BLANKLINE>
     """
-    with _no_gc():
+    with paused_gc():
         return _lambdify(args, outputs, dtype)
 
 
@@ -920,7 +905,7 @@ def export_module(functions, args, path=None, *, dtype="float64"):
     names = code_names(args)
     unit = _Unit(dt, export=True, owner=owner)
     bodies = []
-    with _no_gc():
+    with paused_gc():
         for fname, outputs in functions.items():
             doc = f'    """Compute {fname} (see the module docstring)."""'
             if len(doc) > WIDTH:

@@ -22,7 +22,7 @@ from symdiff.errors import ShapeError
 from symdiff.expr import Expr, Symbol, apply, as_expr, const
 from symdiff.ops import OPS
 from symdiff.tensor_ops import identity, unbroadcast
-from symdiff.traverse import topo_order
+from symdiff.traverse import topo_order, without_gc
 
 
 def _check_wrt(wrt):
@@ -83,6 +83,7 @@ def _missing_rule(node):
     )
 
 
+@without_gc
 def _reverse(f, wrt_list, seed):
     """Adjoints of ``wrt_list`` for output ``f`` seeded with ``seed`` (reverse mode).
 
@@ -121,6 +122,7 @@ def _reverse(f, wrt_list, seed):
     return [grads.get(w) or _zeros(lead + w.shape) for w in wrt_list]
 
 
+@without_gc
 def _forward(outputs, tangents):
     """Directional derivatives of ``outputs`` along ``{symbol: tangent}`` (forward)."""
     order = topo_order(*outputs)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 import numpy as np
 import scipy.special
@@ -117,6 +118,10 @@ def _sp():
 
 def _pow_partials(n):
     a, b = n.args
+    if b.op == "const" and not b.shape and isinstance(b.attrs[0][1], int | Fraction):
+        # the common case, built directly: c*a**(c - 1) (2*a for squares)
+        c = b.attrs[0][1]
+        return (_A("mul", c, a if c == 2 else _A("pow", a, c - 1)), None)
     da = None if a.op == "const" else b * a ** (b - 1)
     db = None if b.op == "const" else n * _A("log", a)
     return (da, db)

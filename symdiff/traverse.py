@@ -1,5 +1,37 @@
 """Iterative traversals of expression DAGs (no recursion: deep chains are fine)."""
 
+import contextlib
+import functools
+import gc
+
+
+@contextlib.contextmanager
+def paused_gc():
+    """Pause Python's cyclic garbage collector for a whole-DAG pass.
+
+    Expression nodes never form reference cycles, so the collector's periodic scans of
+    the (many, young) nodes a pass creates are pure overhead: about a third of the time
+    of a large gradient.  Reference counting still frees everything as usual.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def without_gc(fn):
+    """Decorator form of :func:`paused_gc`."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        with paused_gc():
+            return fn(*args, **kwargs)
+
+    return wrapper
+
 
 def topo_order(*roots):
     """Every node reachable from ``roots``, each once, children before parents.
