@@ -22,12 +22,14 @@ from symdiff import (
     dot,
     evaluate,
     exp,
+    export_module,
     grad,
     hessian,
     hvp,
     inv,
     jacobian,
     jvp,
+    lambdify,
     log,
     logdet,
     norm,
@@ -45,11 +47,6 @@ from symdiff.expr import apply
 from symdiff.ops import OPS, defop
 from symdiff.tensor_ops import is_identity
 from symdiff.traverse import topo_order
-
-try:
-    from symdiff import export_module, lambdify
-except ImportError:  # pragma: no cover - codegen is another issue's module
-    lambdify = export_module = None
 
 n_st = st.integers(1, 5)
 seeds = st.integers(0, 2**32 - 1)
@@ -291,7 +288,6 @@ def test_missing_derivative_raises_not_a_silent_zero(op_without_derivative):
 # -- compiled code, batched ------------------------------------------------------------
 
 
-@pytest.mark.skipif(lambdify is None, reason="symdiff.codegen not available")
 def test_lambdify_batches_tensor_expressions():
     rng = np.random.default_rng(4)
     n, B = 5, 7
@@ -315,7 +311,6 @@ def test_lambdify_batches_tensor_expressions():
     np.testing.assert_allclose(gl, np.swapaxes(np.linalg.inv(As), -1, -2))
 
 
-@pytest.mark.skipif(export_module is None, reason="symdiff.codegen not available")
 def test_export_module_with_tensor_ops():
     x, A = _vars(3)
     W = Symbol("W", shape=(2, 3))
@@ -357,7 +352,6 @@ def test_a_deep_chain_of_tensor_ops():
     np.testing.assert_allclose(evaluate(H, {x: np.zeros(3)}), 2 * np.eye(3), atol=1e-9)
 
 
-@pytest.mark.skipif(lambdify is None, reason="symdiff.codegen not available")
 def test_lambdify_keeps_float32_through_tensor_ops():
     x, A = _vars(3)
     outs = [
