@@ -8,7 +8,8 @@ Run from the repository root::
 Throughput: samples per second of ``law_of_large_numbers`` and ``central_limit`` next
 to the same distribution drawn straight from a ``numpy.random.Generator`` in the same
 process (chunks of 2^20, nothing else done with the draws).  The target is a ratio of
-at least 0.5.  Each figure is the best of several repeats.
+at least 0.5.  Each figure is the best of several repeats, run interleaved so that a
+change in machine load affects the three alike.
 
 Memory: 10^9 draws through each simulation, each in a fresh child process, reporting
 the tracemalloc peak (every numpy buffer is traced) and the growth of the resident set
@@ -49,13 +50,10 @@ CASES = {
 }
 
 
-def best_time(fn, repeats):
-    best = float("inf")
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - start)
-    return best
+def timed(fn):
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
 
 
 def raw_draws(draw, n, rng):
@@ -74,13 +72,17 @@ def throughput(n, repeats):
     worst = float("inf")
     for name, (dist, draw) in CASES.items():
         rng = np.random.default_rng(0)
-        raw = n / best_time(lambda d=draw, r=rng: raw_draws(d, n, r), repeats)
-        lln = n / best_time(
-            lambda d=dist, r=rng: law_of_large_numbers(d, n, r), repeats
-        )
-        clt = n / best_time(
-            lambda d=dist, r=rng: central_limit(d, 100, n // 100, r), repeats
-        )
+        runs = {
+            "raw": lambda d=draw, r=rng: raw_draws(d, n, r),
+            "lln": lambda d=dist, r=rng: law_of_large_numbers(d, n, r),
+            "clt": lambda d=dist, r=rng: central_limit(d, 100, n // 100, r),
+        }
+        best = dict.fromkeys(runs, float("inf"))
+        # Interleave the three so that a change in machine load hits all of them.
+        for _ in range(repeats):
+            for key, fn in runs.items():
+                best[key] = min(best[key], timed(fn))
+        raw, lln, clt = (n / best[k] for k in ("raw", "lln", "clt"))
         worst = min(worst, lln / raw, clt / raw)
         print(
             f"{name:16s} {raw:12.3e} {lln:12.3e} {lln / raw:8.2f} "
@@ -142,7 +144,7 @@ def memory():
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--draws", type=int, default=20_000_000)
-    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--quick", action="store_true", help="skip the memory runs")
     parser.add_argument(
         "--memory-child", choices=["lln", "clt"], help=argparse.SUPPRESS

@@ -461,6 +461,39 @@ def _accumulator(x):
     return np.int64 if x.dtype.kind in "biu" else np.float64
 
 
+def _row_sums(x):
+    """Sum each row of a ``(rows, n)`` block of draws.
+
+    ``sum(axis=1)`` pays a per-row overhead that dominates for short rows.  A loop
+    over the columns is fastest for very short rows and ``einsum`` otherwise (it
+    avoids BLAS, whose idle threads would compete with the random draws).
+    """
+    n = x.shape[1]
+    acc = _accumulator(x)
+    if n <= 4 or (x.dtype.kind == "b" and n <= 16):
+        total = x[:, 0].astype(acc)
+        for j in range(1, n):
+            total += x[:, j]
+        return total
+    if x.dtype.kind == "b":
+        # Counting in the narrowest integer that cannot overflow keeps the additions
+        # vectorised; the widening to int64 then touches one value per row only.
+        narrow = np.uint8 if n < 256 else np.uint16 if n < 65536 else np.int64
+        return np.einsum("ij->i", x.view(np.uint8), dtype=narrow).astype(np.int64)
+    return np.einsum("ij->i", x, dtype=acc)
+
+
+def _piece_sums(x, idx, acc):
+    """Cumulative sums of ``x`` over the pieces starting at ``idx`` (one pass)."""
+    if x.dtype.kind == "b":
+        if idx.size <= 64:
+            ends = np.append(idx[1:], x.size)
+            pieces = [np.count_nonzero(x[a:b]) for a, b in zip(idx, ends, strict=True)]
+            return np.cumsum(np.array(pieces, dtype=np.int64))
+        x = x.view(np.uint8)
+    return np.cumsum(np.add.reduceat(x, idx, dtype=acc))
+
+
 def _running_sums(draw, n, checkpoints, chunk_size, progress):
     """Sums of the first ``c`` draws for each checkpoint ``c``, drawing in chunks.
 
@@ -484,13 +517,17 @@ def _running_sums(draw, n, checkpoints, chunk_size, progress):
         if local.size:
             bounds = local if local[-1] < size else local[:-1]
             idx = np.concatenate([[0], bounds]).astype(np.intp)
-            prefix = np.cumsum(np.add.reduceat(x, idx, dtype=acc))
+            prefix = _piece_sums(x, idx, acc)
             out[pos:stop] = total + prefix[: local.size]
             total = total + prefix[-1]
+        elif x.dtype.kind == "b":
+            total = total + np.count_nonzero(x)  # far faster than summing bools
         else:
             total = total + x.sum(dtype=acc)
         pos = stop
         start = end
+        # Release the chunk before the next draw so two never coexist.
+        x = None
         progress.update(size)
     progress.close()
     return out
@@ -864,11 +901,19 @@ def kolmogorov_distance(sample, cdf):
         )
     if not np.isfinite(x).all():
         raise ValueError("kolmogorov_distance: sample contains non-finite values")
-    x = np.sort(x)
-    f = np.asarray(cdf(x), dtype=float)
+    return _kolmogorov_sorted(np.sort(x), cdf)
+
+
+def _kolmogorov_sorted(x, cdf, block=1 << 20):
+    """Kolmogorov distance for an already sorted sample, in blocks of bounded size."""
     m = x.size
-    i = np.arange(1, m + 1)
-    return float(max(np.max(i / m - f), np.max(f - (i - 1) / m)))
+    f = np.asarray(cdf(x), dtype=float)
+    best = 0.0
+    for s in range(0, m, block):
+        fb = f[s : s + block]
+        i = np.arange(s + 1, s + 1 + fb.size, dtype=float)
+        best = max(best, float(np.max(i / m - fb)), float(np.max(fb - (i - 1) / m)))
+    return best
 
 
 def central_limit(
@@ -931,8 +976,7 @@ def central_limit(
         rows = max(1, chunk_size // n)
         for r0 in range(0, m, rows):
             r = min(rows, m - r0)
-            x = dist._draw((r, n), rng)
-            block = x.sum(axis=1, dtype=_accumulator(x))
+            block = _row_sums(dist._draw((r, n), rng))
             if sums is None:
                 sums = np.empty(m, dtype=block.dtype)
             sums[r0 : r0 + r] = block
@@ -950,12 +994,15 @@ def central_limit(
             sums[i] = total
     bar.close()
     z = (sums - n * mean) / (sd * math.sqrt(n))
+    z.sort()  # in place: z is ours, and a sorted copy would cost another m floats
+    distance = _kolmogorov_sorted(z, special.ndtr)
+    del z
     return CentralLimitResult(
         n=n,
         sums=sums,
         mean=mean,
         std=sd,
-        kolmogorov=kolmogorov_distance(z, special.ndtr),
+        kolmogorov=distance,
         berry_esseen=berry_esseen_bound(dist, n),
         dkw=dkw_bound(m, alpha),
         alpha=alpha,

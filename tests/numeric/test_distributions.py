@@ -166,6 +166,12 @@ def test_continuous_ppf_matches_scipy(case):
     assert_matches(ours.ppf(q), ref.ppf(q), rtol=1e-12, atol=1e-15)
 
 
+def test_exponential_density_is_zero_left_of_zero():
+    x = np.array([-5e-324, -1e-300, 0.0])
+    np.testing.assert_array_equal(Exponential(0.5).pdf(x), [0.0, 0.0, 0.5])
+    np.testing.assert_array_equal(Exponential(0.5).cdf(x), [0.0, 0.0, 0.0])
+
+
 def test_ppf_ends_follow_the_documented_definition():
     # ppf(0) is the smallest value with positive mass; ppf(1) the largest (inf when
     # the support is unbounded), not scipy's conventions at the ends.
@@ -305,7 +311,12 @@ def test_uniform_matches_scipy_for_random_parameters(low, width, xs):
     assert_matches(ours.cdf(x), ref.cdf(x), rtol=1e-12, atol=1e-15)
 
 
-@given(hs.floats(1e-3, 1e3), hs.lists(hs.floats(-10.0, 1e3), max_size=20))
+# scipy evaluates expon at x / scale, which rounds a negative subnormal x to -0.0
+# and so puts it inside the support; such points are left out of the comparison.
+not_subnormal = hs.floats(-10.0, 1e3).filter(lambda x: x == 0 or abs(x) > 1e-300)
+
+
+@given(hs.floats(1e-3, 1e3), hs.lists(not_subnormal, max_size=20))
 def test_exponential_matches_scipy_for_random_parameters(rate, xs):
     ours, ref = Exponential(rate), st.expon(scale=1.0 / rate)
     x = np.array(xs)

@@ -153,11 +153,15 @@ def test_running_means_do_not_depend_on_the_chunk_size(chunk):
     )
 
 
-def test_integer_running_sums_are_exact():
-    r = law_of_large_numbers(Bernoulli(0.5), 2000, rng_for("exact"), chunk_size=300)
-    x = Bernoulli(0.5).sample(2000, rng_for("exact"))
+@pytest.mark.parametrize("checkpoints", [None, 37])
+@pytest.mark.parametrize("dist", [Bernoulli(0.5), Poisson(3.0)], ids=repr)
+def test_integer_running_sums_are_exact(dist, checkpoints):
+    r = law_of_large_numbers(
+        dist, 2000, rng_for("exact"), chunk_size=300, checkpoints=checkpoints
+    )
+    x = dist.sample(2000, rng_for("exact"))
     assert r.running_sum.dtype.kind == "i"
-    np.testing.assert_array_equal(r.running_sum, np.cumsum(x))
+    np.testing.assert_array_equal(r.running_sum, np.cumsum(x)[r.draws - 1])
 
 
 def test_memory_stays_bounded():
@@ -283,6 +287,14 @@ def test_exponential_sums_follow_the_gamma_and_approach_the_normal(n):
     exact = st.gamma(n, scale=1 / rate).cdf
     assert kolmogorov_distance(r.sums, exact) <= dkw_bound(m, ALPHA)
     assert r.within_bound
+
+
+@pytest.mark.parametrize("n", [1, 3, 10, 40, 300])
+def test_integer_sums_are_exact_for_every_row_length(n):
+    for d in (Bernoulli(0.3), Poisson(2.0)):
+        r = central_limit(d, n, 64, rng_for(f"rows-{n}"), chunk_size=1000)
+        x = d.sample((64, n), rng_for(f"rows-{n}"))
+        np.testing.assert_array_equal(r.sums, x.sum(axis=1))
 
 
 def test_central_limit_chunking_gives_the_same_sums():
