@@ -1,8 +1,9 @@
 """Honest simulations: dice, coins, the law of large numbers, the central limit theorem.
 
 Every simulation takes an explicit ``numpy.random.Generator``, draws its samples in
-chunks (memory stays bounded however many draws are asked for; 10^9 draws run in a
-few megabytes), and returns its data together with the bound it must satisfy:
+chunks (memory stays bounded however many draws are asked for: one chunk of 2^20
+values, 8 MiB, plus the results, e.g. three arrays of ``m`` floats for the CLT), and
+returns its data together with the bound it must satisfy:
 
 * :func:`dice_experiment` and :func:`coin_experiment` return cumulative relative
   frequencies (d2l's convergence figures) with a Hoeffding band;
