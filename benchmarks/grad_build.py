@@ -13,7 +13,7 @@ import time
 import sympy
 
 from symdiff import Symbol, count_nodes, diff, grad, sin
-from symdiff.expr import collect_garbage
+from symdiff.core.expr import collect_garbage
 
 
 def rosenbrock(xs):

@@ -15,13 +15,12 @@ Examples
 ['2*x*sin(y)', 'x**2*cos(y)']
 """
 
-from symdiff import rules as _rules  # noqa: F401  (registers the rewrite rules)
+# Layers, bottom to top (docs/architecture.md): core, ops, rewrite, diff/evaluate/
+# constructors, printing, codegen/parse/sympy_bridge, cli.  This module wires them:
+# the op table is filled, the rewrite rules go live, Expr gets its upper-layer methods.
+from symdiff import ops, rewrite, surface
 from symdiff.codegen import export_module, lambdify
-from symdiff.diff import diff, grad, hessian, hvp, jacobian, jvp, vjp
-from symdiff.errors import ParseError, ShapeError
-from symdiff.evaluate import evaluate, subs
-from symdiff.expr import Const, Expr, Symbol, apply, const, symbols
-from symdiff.functions import (
+from symdiff.constructors.elementwise import (
     abs,
     acos,
     asin,
@@ -47,11 +46,7 @@ from symdiff.functions import (
     tan,
     tanh,
 )
-from symdiff.parse import parse
-from symdiff.printing import latex, to_dot, to_str
-from symdiff.simplify import simplify
-from symdiff.sympy_bridge import from_sympy, to_sympy
-from symdiff.tensor import (  # sum, max, min shadow builtins here, as in numpy
+from symdiff.constructors.tensor import (  # sum, max, min shadow builtins, as in numpy
     concatenate,
     cumsum,
     det,
@@ -74,7 +69,18 @@ from symdiff.tensor import (  # sum, max, min shadow builtins here, as in numpy
     trace,
     transpose,
 )
-from symdiff.traverse import count_nodes, topo_order
+from symdiff.core.errors import ParseError, ShapeError
+from symdiff.core.expr import Const, Expr, Symbol, apply, const, subs, symbols
+from symdiff.core.traverse import count_nodes, topo_order
+from symdiff.diff import diff, grad, hessian, hvp, jacobian, jvp, vjp
+from symdiff.evaluate import evaluate
+from symdiff.parse import parse
+from symdiff.printing import latex, to_dot, to_str
+from symdiff.rewrite import simplify
+from symdiff.sympy_bridge import from_sympy, to_sympy
+
+rewrite.install()
+surface.install()
 
 __version__ = "0.1.0"
 

@@ -1,12 +1,12 @@
 """Exact derivatives over the DAG: reverse mode (grad) and forward mode (diff, jvp).
 
 Both modes walk the topological order once and build derivative nodes with
-:func:`symdiff.expr.apply`, so results are canonicalised, interned, and share nodes with
+:func:`symdiff.core.expr.apply`, so results are canonicalised, interned, and share nodes with
 the input and with each other. Only nodes that depend on the differentiation variables
 are visited, and the cost is a small multiple of the expression's size (no swell).
 
 Gradients of broadcast operands are summed back to the operand's shape here, in one
-place (:func:`_unbroadcast`), not in the op rules.
+place (:func:`_unbroadcast`, over :func:`symdiff.ops.util.unbroadcast`), not in the op rules.
 
 Reverse mode accepts a seed with extra *leading* dimensions: seeded with the identity of
 the output's space it yields the whole Jacobian of a tensor output in one pass (every
@@ -18,11 +18,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from symdiff.errors import ShapeError
-from symdiff.expr import Expr, Symbol, apply, as_expr, const
-from symdiff.ops import OPS
-from symdiff.tensor_ops import identity, unbroadcast
-from symdiff.traverse import topo_order, without_gc
+from symdiff.core.errors import ShapeError
+from symdiff.core.expr import Expr, Symbol, apply, as_expr, const
+from symdiff.core.spec import OPS
+from symdiff.core.traverse import topo_order, without_gc
+from symdiff.ops.util import identity, unbroadcast, zeros
 
 
 def _check_wrt(wrt):
@@ -34,14 +34,6 @@ def _check_wrt(wrt):
                 f"can only differentiate with respect to Symbols, got {w!r}"
             )
     return single, wrt_list
-
-
-def _zeros(shape):
-    return const(0) if not shape else apply("broadcast_to", 0, shape=shape)
-
-
-def _ones(shape):
-    return const(1) if not shape else apply("broadcast_to", 1, shape=shape)
 
 
 def _unbroadcast(g, shape, nlead):
@@ -119,7 +111,7 @@ def _reverse(f, wrt_list, seed):
                     c = c()
                 c = _unbroadcast(as_expr(c), arg.shape, nlead)
                 pending.setdefault(arg, []).append(c)
-    return [grads.get(w) or _zeros(lead + w.shape) for w in wrt_list]
+    return [grads.get(w) or zeros(lead + w.shape) for w in wrt_list]
 
 
 @without_gc
@@ -138,10 +130,10 @@ def _forward(outputs, tangents):
             for p, t in zip(spec.partials(node), ts, strict=True):
                 if p is not None and t is not None:
                     terms.append(_times(t, p))
-            out = _add_all(terms) if terms else _zeros(node.shape)
+            out = _add_all(terms) if terms else zeros(node.shape)
         elif spec.jvp is not None:
             ts = [
-                t if t is not None else _zeros(a.shape)
+                t if t is not None else zeros(a.shape)
                 for t, a in zip(ts, node.args, strict=True)
             ]
             out = spec.jvp(node, ts)
@@ -150,7 +142,7 @@ def _forward(outputs, tangents):
         if out.shape != node.shape:
             out = apply("broadcast_to", out, shape=node.shape)
         tan[node] = out
-    return [tan.get(o) or _zeros(o.shape) for o in outputs]
+    return [tan.get(o) or zeros(o.shape) for o in outputs]
 
 
 def diff(expr, x, n=1):

@@ -1,11 +1,12 @@
-"""The reference numpy interpreter (``evaluate``) and substitution (``subs``)."""
+"""The reference numpy interpreter: ``evaluate`` walks the DAG once with the op table's
+numpy implementations (substitution, ``subs``, is in :mod:`symdiff.core.expr`)."""
 
 import numpy as np
 
-from symdiff.errors import ShapeError
-from symdiff.expr import Expr, Symbol, apply, as_expr
-from symdiff.ops import OPS
-from symdiff.traverse import topo_order
+from symdiff.core.errors import ShapeError
+from symdiff.core.expr import Expr, Symbol, as_expr
+from symdiff.core.spec import OPS
+from symdiff.core.traverse import topo_order
 
 
 def _bind(symbols, values):
@@ -93,43 +94,3 @@ def evaluate(exprs, values=None, **named):
                 env[node] = spec.impl(node, *vals)
     out = [env[r] for r in roots]
     return out[0] if single else out
-
-
-def subs(expr, mapping):
-    """Replace subexpressions (usually symbols) by expressions, rebuilding once.
-
-    Parameters
-    ----------
-    expr : Expr
-    mapping : dict
-        Keys are Exprs (or symbol names); values are Exprs or numbers.
-
-    Examples
-    --------
-    >>> from symdiff import symbols
-    >>> x, y = symbols("x y")
-    >>> print((x * y + x).subs({x: 2}))
-    2*y + 2
-    """
-    repl = {}
-    names = {}
-    for k, v in mapping.items():
-        if isinstance(k, str):
-            names[k] = as_expr(v)
-        else:
-            repl[as_expr(k)] = as_expr(v)
-    memo = {}
-    for node in topo_order(expr):
-        if node in repl:
-            memo[node] = repl[node]
-        elif node.op == "symbol" and node.name in names:
-            memo[node] = names[node.name]
-        elif not node.args:
-            memo[node] = node
-        else:
-            args = tuple(memo[a] for a in node.args)
-            if all(a is b for a, b in zip(args, node.args, strict=True)):
-                memo[node] = node
-            else:
-                memo[node] = apply(node.op, *args, **node.params)
-    return memo[expr]

@@ -17,9 +17,9 @@ from __future__ import annotations
 import keyword
 import re
 
-from symdiff.errors import ParseError
-from symdiff.expr import Symbol, apply, const
-from symdiff.ops import OPS
+from symdiff.core.errors import ParseError
+from symdiff.core.expr import Symbol, apply, const, symbol_table
+from symdiff.core.spec import OPS
 
 _TOKEN = re.compile(
     r"(?P<space>\s+)"
@@ -342,18 +342,13 @@ def parse(text, symbols=None):
     >>> parse("x.__class__")
     Traceback (most recent call last):
     ...
-    symdiff.errors.ParseError: unexpected character '.' at column 2
+    symdiff.ParseError: unexpected character '.' at column 2
     """
     if not isinstance(text, str):
         raise TypeError(f"parse() needs a string, got {type(text).__name__}")
     if len(text) > MAX_LENGTH:
         raise ParseError(f"text longer than {MAX_LENGTH} characters", 0)
-    if symbols is None:
-        table = {}
-    elif isinstance(symbols, dict):
-        table = dict(symbols)
-    else:
-        table = {s.name: s for s in symbols}
+    table = symbol_table(symbols, "parse")
     if not text.strip():
         raise ParseError("empty expression at column 1", 1)
     return _Parser(text, table).parse()

@@ -7,15 +7,10 @@ Ops that SymPy has no function for are written in SymPy's terms (``sigmoid(x)`` 
 
 from fractions import Fraction
 
-from symdiff.expr import Symbol, apply, const
-from symdiff.ops import OPS
-from symdiff.traverse import topo_order
-
-
-def _sympy():
-    import sympy
-
-    return sympy
+from symdiff.core import lazy
+from symdiff.core.expr import Symbol, apply, const, symbol_table
+from symdiff.core.spec import OPS
+from symdiff.core.traverse import topo_order
 
 
 def _sympy_matrix_shape(node):
@@ -81,18 +76,14 @@ def _elementwise_tensor(sp, node, args):
 
 def _tensor_node(sp, node, args):
     """SymPy form of a node with a tensor operand or result (vectors as columns)."""
-    from symdiff.tensor_ops import sympy_sum
-
     for a in (node, *node.args):
         _sympy_matrix_shape(a)
     op = node.op
     if op == "symbol":
         return sp.MatrixSymbol(node.name, *_sympy_matrix_shape(node))
     if op == "const":
-        value = node.attrs[0][1].reshape(_sympy_matrix_shape(node))
+        value = node.value.reshape(_sympy_matrix_shape(node))
         return sp.ImmutableMatrix(value.tolist())
-    if op == "sum":
-        return sympy_sum(node, *args)
     if op in ("reshape", "broadcast_to"):
         (a,) = node.args
         if op == "broadcast_to" and not a.shape:
@@ -149,7 +140,7 @@ def to_sympy(expr, evaluate=True):
     >>> to_sympy(A.T @ v)
     A.T*v
     """
-    sp = _sympy()
+    sp = lazy.sympy()
     if not evaluate:
         with sp.core.parameters.evaluate(False):
             return to_sympy(expr, evaluate=True)
@@ -160,7 +151,7 @@ def to_sympy(expr, evaluate=True):
         elif node.op == "symbol":
             memo[node] = sp.Symbol(node.name, real=True)
         elif node.op == "const":
-            v = node.attrs[0][1]
+            v = node.value
             if isinstance(v, Fraction):
                 memo[node] = sp.Rational(v.numerator, v.denominator)
             elif isinstance(v, int):
@@ -251,14 +242,9 @@ def from_sympy(expr, symbols=None):
     >>> print(from_sympy(sympy.sin(t)**2 + sympy.Rational(1, 3)))
     sin(t)**2 + 1/3
     """
-    sp = _sympy()
+    sp = lazy.sympy()
     expr = sp.sympify(expr)
-    if symbols is None:
-        table = {}
-    elif isinstance(symbols, dict):
-        table = dict(symbols)
-    else:
-        table = {s.name: s for s in symbols}
+    table = symbol_table(symbols, "from_sympy")
     memo = {}
     stack = [expr]
     while stack:

@@ -15,7 +15,7 @@ import numeric.autograd as ag
 from numeric import gradient
 from symdiff import evaluate, grad, symbols
 from symdiff.strategies import expressions
-from symdiff.traverse import topo_order
+from symdiff.core.traverse import topo_order
 
 x, y = symbols("x y")
 points = st.tuples(st.floats(-2, 2), st.floats(-2, 2))

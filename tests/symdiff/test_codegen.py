@@ -222,7 +222,7 @@ def test_tensor_argument_of_the_wrong_shape_is_a_clear_error():
 
 
 def test_tensor_ops_of_the_op_table_compile_with_batches():
-    T = pytest.importorskip("symdiff.tensor")
+    T = pytest.importorskip("symdiff.constructors.tensor")
     B = Symbol("B", shape=(3, 3))
     v = Symbol("v", shape=(3,))
     exprs = [

@@ -25,7 +25,7 @@ from symdiff import (
     symbols,
     to_sympy,
 )
-from symdiff.traverse import topo_order
+from symdiff.core.traverse import topo_order
 
 x, y = symbols("x y")
 

@@ -21,7 +21,7 @@ from symdiff import (
     sin,
     symbols,
 )
-from symdiff.expr import collect_garbage
+from symdiff.core.expr import collect_garbage
 
 
 def test_building_twice_gives_the_same_object():

@@ -23,7 +23,7 @@ from symdiff import (
     symbols,
     tan,
 )
-from symdiff.rules import RULES
+from symdiff.rewrite.registry import RULES
 
 x, y = symbols("x y")
 

@@ -43,10 +43,10 @@ from symdiff import (
     trace,
     vjp,
 )
-from symdiff.expr import apply
+from symdiff.core.expr import apply
 from symdiff.ops import OPS, defop
-from symdiff.tensor_ops import is_identity
-from symdiff.traverse import topo_order
+from symdiff.ops.util import is_identity
+from symdiff.core.traverse import topo_order
 
 n_st = st.integers(1, 5)
 seeds = st.integers(0, 2**32 - 1)

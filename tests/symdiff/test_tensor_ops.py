@@ -53,7 +53,7 @@ from symdiff import (
     transpose,
     vjp,
 )
-from symdiff.expr import apply
+from symdiff.core.expr import apply
 from symdiff.ops import OPS
 
 try:

@@ -50,9 +50,9 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from symdiff.expr import Expr, Symbol, as_expr
-from symdiff.ops import OPS
-from symdiff.traverse import paused_gc, topo_order
+from symdiff.core.expr import Expr, Symbol, as_expr
+from symdiff.core.spec import OPS
+from symdiff.core.traverse import paused_gc, topo_order
 
 __all__ = ["lambdify", "export_module"]
 

@@ -41,7 +41,7 @@ def topo_order(*roots):
     Examples
     --------
     >>> from symdiff import Symbol, sin
-    >>> from symdiff.traverse import topo_order
+    >>> from symdiff.core.traverse import topo_order
     >>> x = Symbol("x")
     >>> [str(n) for n in topo_order(sin(x) + x)]
     ['x', 'sin(x)', 'x + sin(x)']

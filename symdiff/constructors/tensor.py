@@ -1,12 +1,10 @@
-"""Public constructors of tensor expressions, and the numpy-like methods of Expr.
+"""Public constructors of tensor expressions (numpy's names and conventions).
 
-Every function builds nodes of the op table (:mod:`symdiff.tensor_ops`, and ``sum``,
-``reshape``, ``broadcast_to`` of :mod:`symdiff.ops`) through :func:`symdiff.expr.apply`;
-a few are compositions (``mean`` is ``sum / count``, ``stack`` is ``concatenate`` of
-reshaped operands, ``outer`` a broadcast product, ``dot`` a ``matmul``).  Importing
-this module also gives :class:`~symdiff.expr.Expr` its numpy-like surface: ``e.T``,
-``a @ b``, ``e[1:3, 0]``, ``e.sum(axis=0)``, ``e.reshape(2, 3)``, iteration over the
-first axis.
+Every function builds rows of the op table (:mod:`symdiff.ops`: constructors here,
+table rows there) through :func:`symdiff.core.expr.apply`; a few are compositions
+(``mean`` is ``sum / count``, ``stack`` is ``concatenate`` of reshaped operands,
+``outer`` a broadcast product, ``dot`` a ``matmul``).  :mod:`symdiff.surface` makes
+them methods of :class:`~symdiff.core.expr.Expr` too (``e.sum(axis=0)``, ``e[1:3, 0]``).
 
 Axes follow numpy (an int or a tuple, negative allowed).  Values of tensor symbols may
 carry extra leading (batch) dimensions when evaluated; every op acts on the trailing,
@@ -24,9 +22,9 @@ import numbers
 
 import numpy as np
 
-from symdiff.errors import ShapeError
-from symdiff.expr import Expr, apply, as_expr
-from symdiff.tensor_ops import check_axis
+from symdiff.core.errors import ShapeError
+from symdiff.core.expr import Expr, apply, as_expr
+from symdiff.ops.util import check_axis
 
 __all__ = [
     "concatenate",
@@ -558,42 +556,3 @@ def solve(a, b):
     array([1. , 0.5])
     """
     return apply("solve", a, b)
-
-
-# -- the numpy-like surface of Expr ----------------------------------------------------
-
-
-def _iter(self):
-    if not self.shape:
-        raise TypeError("iteration over a scalar (0-d) expression")
-    return (getitem(self, i) for i in range(self.shape[0]))
-
-
-def _method_reshape(self, *shape):
-    if len(shape) == 1 and not isinstance(shape[0], numbers.Integral):
-        shape = shape[0]
-    return reshape(self, shape)
-
-
-def _method_transpose(self, *axes):
-    if len(axes) == 1 and not isinstance(axes[0], numbers.Integral):
-        axes = axes[0]
-    return transpose(self, axes or None)
-
-
-Expr.T = property(transpose, doc="The transpose (axes reversed), as in numpy.")
-Expr.__matmul__ = lambda self, other: apply("matmul", self, other)
-Expr.__rmatmul__ = lambda self, other: apply("matmul", other, self)
-Expr.__getitem__ = getitem
-Expr.__iter__ = _iter
-Expr.sum = sum
-Expr.mean = mean
-Expr.prod = prod
-Expr.max = max
-Expr.min = min
-Expr.cumsum = cumsum
-Expr.reshape = _method_reshape
-Expr.transpose = _method_transpose
-Expr.dot = dot
-Expr.trace = trace
-Expr.norm = norm

@@ -1,6 +1,6 @@
 """Shape rules shared by the op table: numpy broadcasting with readable errors."""
 
-from symdiff.errors import ShapeError
+from symdiff.core.errors import ShapeError
 
 
 def broadcast_shapes(op, *shapes):

@@ -21,7 +21,9 @@ from fractions import Fraction
 
 import numpy as np
 
-from symdiff.shapes import check_shape
+from symdiff.core.shapes import check_shape
+from symdiff.core.spec import OPS
+from symdiff.core.traverse import topo_order
 
 # key -> node.  Insertion order is creation order, so children always come before
 # their parents.  The table holds nodes strongly; `collect_garbage` (run by itself each
@@ -42,7 +44,7 @@ def collect_garbage():
     Examples
     --------
     >>> from symdiff import Symbol, sin
-    >>> from symdiff.expr import collect_garbage
+    >>> from symdiff.core.expr import collect_garbage
     >>> e = sin(Symbol("tmp_var")) * 7
     >>> del e
     >>> collect_garbage() >= 2
@@ -82,12 +84,12 @@ class Expr:
     Attributes
     ----------
     op : str
-        The operation's name, a key of :data:`symdiff.ops.OPS`.
+        The operation's name, a key of :data:`symdiff.core.spec.OPS`.
     args : tuple of Expr
         Operands.
-    attrs : tuple
-        Op-specific parameters as sorted ``(name, value)`` pairs (the value of a
-        constant, the name of a symbol, the axis of a reduction).
+    params : dict
+        Op-specific parameters (the value of a constant, the name of a symbol, the
+        axis of a reduction); stored as sorted ``(name, value)`` pairs.
     shape : tuple of int
         Shape of the value; ``()`` for scalars.
 
@@ -102,7 +104,7 @@ class Expr:
     ('mul', ())
     """
 
-    __slots__ = ("op", "args", "attrs", "shape", "key", "__weakref__")
+    __slots__ = ("op", "args", "_items", "shape", "key", "__weakref__")
 
     def __new__(cls, *args, **kwargs):
         raise TypeError(
@@ -124,8 +126,8 @@ class Expr:
     # -- introspection -------------------------------------------------------------
     @property
     def params(self):
-        """The op's parameters as a dict (``attrs`` as a mapping)."""
-        return dict(self.attrs)
+        """The op's parameters as a new dict (name -> value, sorted by name)."""
+        return dict(self._items)
 
     @property
     def ndim(self):
@@ -143,8 +145,6 @@ class Expr:
         >>> sorted(s.name for s in (x * y + 1).free_symbols)
         ['x', 'y']
         """
-        from symdiff.traverse import topo_order
-
         return frozenset(n for n in topo_order(self) if n.op == "symbol")
 
     def subs(self, mapping):
@@ -157,23 +157,14 @@ class Expr:
         >>> print((x**2).subs({x: y + 1}))
         (y + 1)**2
         """
-        from symdiff.evaluate import subs
-
         return subs(self, mapping)
 
     # -- printing ------------------------------------------------------------------
-    def __str__(self):
-        from symdiff.printing import to_str
-
-        return to_str(self)
-
+    # ``str``, ``repr`` and ``_repr_latex_`` are the printers of symdiff.printing, which
+    # sits above the core: symdiff/__init__.py installs them (see symdiff.surface), so
+    # imports run one way.  Until then a node shows its structure.
     def __repr__(self):
-        return self.__str__()
-
-    def _repr_latex_(self):
-        from symdiff.printing import latex
-
-        return f"${latex(self)}$"
+        return f"<Expr {self.op} {self.shape}>"
 
     # -- operators -----------------------------------------------------------------
     def __add__(self, other):
@@ -206,6 +197,12 @@ class Expr:
     def __rpow__(self, other):
         return apply("pow", other, self)
 
+    def __matmul__(self, other):
+        return apply("matmul", self, other)
+
+    def __rmatmul__(self, other):
+        return apply("matmul", other, self)
+
     def __neg__(self):
         return apply("neg", self)
 
@@ -214,6 +211,11 @@ class Expr:
 
     def __abs__(self):
         return apply("abs", self)
+
+    @property
+    def T(self):
+        """The transpose (axes reversed), as in numpy."""
+        return apply("transpose", self)
 
     # Expressions are not numpy arrays: let numpy defer to our reflected operators.
     __array_ufunc__ = None
@@ -250,7 +252,7 @@ class Symbol(Expr):
     @property
     def name(self):
         """The symbol's name."""
-        return self.attrs[0][1]
+        return self._items[0][1]
 
 
 class Const(Expr):
@@ -270,7 +272,7 @@ class Const(Expr):
     @property
     def value(self):
         """The constant's value."""
-        return self.attrs[0][1]
+        return self._items[0][1]
 
     @property
     def is_exact(self):
@@ -298,6 +300,33 @@ def symbols(names, shape=()):
         raise ValueError(f"symbols() needs at least one name, got {names!r}")
     made = tuple(Symbol(p, shape) for p in parts)
     return made[0] if len(made) == 1 else made
+
+
+def symbol_table(symbols, owner):
+    """A ``name -> Symbol`` dict from ``None``, a dict, or an iterable of Symbols.
+
+    Parsers (:func:`symdiff.parse`, :func:`symdiff.from_sympy`) use it to know which
+    names are shaped symbols.
+
+    Examples
+    --------
+    >>> from symdiff import Symbol
+    >>> A = Symbol("A", shape=(2, 2))
+    >>> symbol_table([A], "parse") == {"A": A}
+    True
+    """
+    if symbols is None:
+        return {}
+    if isinstance(symbols, dict):
+        return dict(symbols)
+    try:
+        table = {s.name: s for s in symbols}
+    except (TypeError, AttributeError):
+        raise TypeError(
+            f"{owner}: symbols must be a dict of names to Symbols or an iterable of "
+            f"Symbols, got {symbols!r}"
+        ) from None
+    return table
 
 
 def _normalise_number(v):
@@ -349,9 +378,9 @@ def const(value):
         if arr.dtype.kind == "b":
             arr = arr.astype(np.int64)
         arr.setflags(write=False)
-        attrs = (("value", arr),)
+        items = (("value", arr),)
         key = ("a", arr.dtype.str, arr.shape, arr.tobytes())
-        return _intern("const", (), attrs, arr.shape, Const, key)
+        return _intern("const", (), items, arr.shape, Const, key)
     v = _normalise_number(value)
     if isinstance(v, int):
         key = ("i", v)
@@ -375,7 +404,7 @@ _OP_DIGEST: dict = {}
 _DEGREE_OPS = {"add": max, "sub": max, "maximum": max, "minimum": max}
 
 
-def _sort_key(op, args, attrs, leafkey):
+def _sort_key(op, args, items, leafkey):
     """A deterministic total order used to canonicalise commutative operands.
 
     ``(lead symbol name, -degree, digest)``: reads naturally (``x**2`` before ``x``,
@@ -383,15 +412,15 @@ def _sort_key(op, args, attrs, leafkey):
     """
     if not args:
         if op == "symbol":
-            return (attrs[0][1], -1, _digest_text(repr(leafkey)))
+            return (items[0][1], -1, _digest_text(repr(leafkey)))
         # only constants have the empty lead, so they sort before everything else
         # (rules rely on a product's constant factor being its first argument)
         return ("" if op == "const" else "\x00", 0, _digest_text(repr(leafkey)))
     h = _OP_DIGEST.get(op)
     if h is None:
         h = _OP_DIGEST[op] = _digest_text(op)
-    if attrs:
-        h = _mix(h, _digest_text(repr(attrs)))
+    if items:
+        h = _mix(h, _digest_text(repr(items)))
     lead = ""
     for a in args:
         ka = a.key
@@ -411,9 +440,9 @@ def _sort_key(op, args, attrs, leafkey):
     return (lead, deg, h)
 
 
-def _intern(op, args, attrs, shape, cls=Expr, leafkey=None):
+def _intern(op, args, items, shape, cls=Expr, leafkey=None):
     if leafkey is None:
-        leafkey = attrs
+        leafkey = items
     key = (op, leafkey, *map(id, args))
     node = _NODES.get(key)
     if node is not None:
@@ -421,9 +450,9 @@ def _intern(op, args, attrs, shape, cls=Expr, leafkey=None):
     node = object.__new__(cls)
     _set_op(node, op)
     _set_args(node, args)
-    _set_attrs(node, attrs)
+    _set_items(node, items)
     _set_shape(node, shape)
-    _set_key(node, _sort_key(op, args, attrs, leafkey))
+    _set_key(node, _sort_key(op, args, items, leafkey))
     _NODES[key] = node
     if len(_NODES) >= _sweep_at:
         collect_garbage()
@@ -433,16 +462,35 @@ def _intern(op, args, attrs, shape, cls=Expr, leafkey=None):
 # the slot descriptors' setters: Expr.__setattr__ refuses, these are the one way in
 _set_op = Expr.op.__set__
 _set_args = Expr.args.__set__
-_set_attrs = Expr.attrs.__set__
+_set_items = Expr._items.__set__
 _set_shape = Expr.shape.__set__
 _set_key = Expr.key.__set__
 
 
-def make_node(op, args, attrs, shape):
-    """Intern a node as given, without rewriting (for already canonical forms)."""
-    if len(args) == 2 and OPS[op].commutative and args[1].key < args[0].key:
-        args = (args[1], args[0])
-    return _intern(op, args, attrs, shape)
+# op name -> its canonicalising rules, run by `apply` before interning.  The rules are
+# rewrite data owned by symdiff.rewrite, which installs them (imports run one way).
+_CANONICALIZERS: dict[str, tuple] = {}
+
+
+def set_canonicalizers(table):
+    """Install the canonicalising rules: ``{op: (rule, ...)}``, replacing the old ones.
+
+    A rule is ``rule(op, args, params, shape) -> Expr | None``.  Called by
+    :func:`symdiff.rewrite.install`; nodes built before it are not canonical.
+
+    Examples
+    --------
+    >>> from symdiff.core.expr import canonicalizers
+    >>> [r.__name__ for r in canonicalizers("neg")][:1]
+    ['fold_constants']
+    """
+    _CANONICALIZERS.clear()
+    _CANONICALIZERS.update({op: tuple(rules) for op, rules in table.items()})
+
+
+def canonicalizers(op):
+    """The canonicalising rules that :func:`apply` runs for ``op``, in order."""
+    return _CANONICALIZERS.get(op, ())
 
 
 def apply(op, *args, **params):
@@ -453,7 +501,7 @@ def apply(op, *args, **params):
     Examples
     --------
     >>> from symdiff import Symbol
-    >>> from symdiff.expr import apply
+    >>> from symdiff.core.expr import apply
     >>> x = Symbol("x")
     >>> apply("sin", x) is apply("sin", x)
     True
@@ -472,15 +520,52 @@ def apply(op, *args, **params):
         raise TypeError(f"{op} takes {spec.arity} argument(s), got {len(args)}")
     if spec.check_params is not None:  # also with no params: it fills in defaults
         params = spec.check_params(args, params)
-    attrs = tuple(sorted(params.items())) if params else ()
+    items = tuple(sorted(params.items())) if params else ()
     shape = spec.shape(op, args, params)
-    for rule in spec.canon:
+    for rule in _CANONICALIZERS.get(op, ()):
         out = rule(op, args, params, shape)
         if out is not None:
             return out
     if spec.commutative and args[1].key < args[0].key:
         args = (args[1], args[0])
-    return _intern(op, args, attrs, shape)
+    return _intern(op, args, items, shape)
 
 
-from symdiff.ops import OPS  # noqa: E402  (the op table needs Expr defined first)
+def subs(expr, mapping):
+    """Replace subexpressions (usually symbols) by expressions, rebuilding once.
+
+    Parameters
+    ----------
+    expr : Expr
+    mapping : dict
+        Keys are Exprs (or symbol names); values are Exprs or numbers.
+
+    Examples
+    --------
+    >>> from symdiff import symbols
+    >>> x, y = symbols("x y")
+    >>> print((x * y + x).subs({x: 2}))
+    2*y + 2
+    """
+    repl = {}
+    names = {}
+    for k, v in mapping.items():
+        if isinstance(k, str):
+            names[k] = as_expr(v)
+        else:
+            repl[as_expr(k)] = as_expr(v)
+    memo = {}
+    for node in topo_order(expr):
+        if node in repl:
+            memo[node] = repl[node]
+        elif node.op == "symbol" and node.name in names:
+            memo[node] = names[node.name]
+        elif not node.args:
+            memo[node] = node
+        else:
+            args = tuple(memo[a] for a in node.args)
+            if all(a is b for a, b in zip(args, node.args, strict=True)):
+                memo[node] = node
+            else:
+                memo[node] = apply(node.op, *args, **node.params)
+    return memo[expr]

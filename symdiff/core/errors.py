@@ -17,3 +17,8 @@ class ParseError(ValueError):
     def __init__(self, message, column=0):
         super().__init__(message)
         self.column = column
+
+
+# Public under the package's name (as numpy does), so tracebacks and docs read
+# ``symdiff.ShapeError`` wherever the class happens to be defined.
+ShapeError.__module__ = ParseError.__module__ = "symdiff"

@@ -1,0 +1,32 @@
+"""THE op table: every operation symdiff knows, one row each, one file per family.
+
+Importing this package fills :data:`OPS` (the schema is :mod:`symdiff.core.spec`):
+
+=================  ==============================================================
+``arithmetic``     leaves (const, symbol, pi) and ``+ - * / -x **``
+``elementwise``    sin ... erf, maximum, minimum
+``structural``     reshape, broadcast_to, transpose, concatenate
+``indexing``       take, slice, unslice
+``reductions``     sum, prod, max, min, norm, cumsum
+``linalg``         matmul, diag, diagonal, trace, inv, det, logdet, solve
+``util``           helpers the rows share (zeros, identity, unbroadcast, axes)
+=================  ==============================================================
+
+Examples
+--------
+>>> from symdiff.ops import OPS
+>>> OPS["matmul"].arity, OPS["sin"].elementwise
+(2, True)
+"""
+
+from symdiff.core.spec import OPS, OpSpec, defop
+from symdiff.ops import (  # noqa: F401  (each module adds its rows to OPS)
+    arithmetic,
+    elementwise,
+    indexing,
+    linalg,
+    reductions,
+    structural,
+)
+
+__all__ = ["OPS", "OpSpec", "defop"]

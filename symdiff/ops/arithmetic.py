@@ -1,0 +1,127 @@
+"""Rows of the op table: leaves (constants, symbols, pi) and arithmetic.
+
+Each row is written whole here: shape rule (broadcasting, the default), numpy
+implementation, local partial derivatives, printing, LaTeX, SymPy form and the numpy
+source template that code generation prints.
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+import numpy as np
+
+from symdiff.core import lazy
+from symdiff.core.expr import apply
+from symdiff.core.spec import defop
+from symdiff.ops.util import ufunc_impl
+
+
+def _const_impl(node):
+    v = node.value
+    if isinstance(v, float | np.ndarray) or (isinstance(v, int) and abs(v) < 2**53):
+        return v
+    return float(v)  # Fractions, and ints too big for numpy's integer types
+
+
+def _symbol_impl(node):
+    raise RuntimeError("symbols are bound by the evaluator")  # pragma: no cover
+
+
+defop("const", 0, _const_impl, doc="a constant", elementwise=False)
+defop("symbol", 0, _symbol_impl, doc="a variable", elementwise=False)
+defop(
+    "pi",
+    0,
+    lambda node: math.pi,
+    doc="the number pi",
+    elementwise=False,
+    latex=r"\pi",
+    sympy=lambda node: lazy.sympy().pi,
+    code="np.pi",
+)
+
+
+# -- arithmetic ------------------------------------------------------------------------
+
+
+def _pow_partials(n):
+    a, b = n.args
+    if b.op == "const" and not b.shape and isinstance(b.value, int | Fraction):
+        # the common case, built directly: c*a**(c - 1) (2*a for squares)
+        c = b.value
+        return (apply("mul", c, a if c == 2 else apply("pow", a, c - 1)), None)
+    da = None if a.op == "const" else b * a ** (b - 1)
+    db = None if b.op == "const" else n * apply("log", a)
+    return (da, db)
+
+
+defop(
+    "add",
+    2,
+    ufunc_impl(np.add),
+    doc="addition",
+    infix=" + ",
+    commutative=True,
+    latex="{0} + {1}",
+    partials=lambda n: (1, 1),
+    sympy=lambda n, a, b: a + b,
+    code="{0} + {1}",
+)
+defop(
+    "sub",
+    2,
+    ufunc_impl(np.subtract),
+    doc="subtraction",
+    infix=" - ",
+    latex="{0} - {1}",
+    partials=lambda n: (1, -1),
+    sympy=lambda n, a, b: a - b,
+    code="{0} - {1}",
+)
+defop(
+    "mul",
+    2,
+    ufunc_impl(np.multiply),
+    doc="multiplication",
+    infix="*",
+    commutative=True,
+    latex=r"{0} \cdot {1}",
+    partials=lambda n: (n.args[1], n.args[0]),
+    sympy=lambda n, a, b: a * b,
+    code="{0} * {1}",
+)
+defop(
+    "div",
+    2,
+    ufunc_impl(np.true_divide),
+    doc="division",
+    infix="/",
+    latex=r"\frac{{{0}}}{{{1}}}",
+    partials=lambda n: (1 / n.args[1], -(n / n.args[1])),
+    sympy=lambda n, a, b: a / b,
+    code="{0} / {1}",
+)
+defop(
+    "neg",
+    1,
+    ufunc_impl(np.negative),
+    doc="negation",
+    infix="-",
+    latex="-{0}",
+    partials=lambda n: (-1,),
+    sympy=lambda n, a: -a,
+    code="-{0}",
+)
+defop(
+    "pow",
+    2,
+    ufunc_impl(np.power),
+    doc="power",
+    infix="**",
+    latex="{0}^{{{1}}}",
+    partials=_pow_partials,
+    sympy=lambda n, a, b: a**b,
+    code="{0} ** {1}",
+)

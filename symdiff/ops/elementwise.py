@@ -1,0 +1,280 @@
+"""Rows of the op table: elementwise functions (sin ... erf, maximum, minimum).
+
+Every row gives its numpy implementation, local partial derivatives, LaTeX, SymPy form
+and numpy code template in one place; ``_fn`` fills in what all unary functions share.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from symdiff.core import lazy
+from symdiff.core.expr import apply
+from symdiff.core.spec import defop
+from symdiff.ops.util import ufunc_impl
+
+# accurate for every x (below -709 exp overflows to inf and 1/inf = 0, the correct
+# rounding), and an order of magnitude faster than exp(-logaddexp(0, -x))
+_SIGMOID_CODE = "1.0 / (1.0 + np.exp(-{0}))"
+
+
+def _sigmoid(v):
+    return lazy.scipy_special().expit(v) if not np.iscomplexobj(v) else 1 / (1 + np.exp(-v))
+
+
+def _softplus(v):
+    if np.iscomplexobj(v):
+        return np.log1p(np.exp(v))
+    return np.logaddexp(0.0, v)
+
+
+def _heaviside(v):
+    return np.heaviside(v, 0.0)
+
+
+def _erf(v):
+    return lazy.scipy_special().erf(v)
+
+
+def _relu(v):
+    return np.maximum(v, 0.0)
+
+
+def _half(x):
+    return apply("div", x, 2)
+
+
+def _fn(
+    name,
+    f,
+    doc,
+    partials,
+    sympy_name=None,
+    smooth=True,
+    domain="real",
+    latex=None,
+    sympy=None,
+    code=None,
+):
+    sp_name = sympy_name or name
+    defop(
+        name,
+        1,
+        ufunc_impl(f),
+        doc=doc,
+        partials=partials,
+        smooth=smooth,
+        domain=domain,
+        latex=latex or (r"\operatorname{" + name + r"}\left({0}\right)"),
+        sympy=sympy or (lambda n, a: getattr(lazy.sympy(), sp_name)(a)),
+        code=code,
+    )
+
+
+_fn(
+    "sin",
+    np.sin,
+    "sine",
+    lambda n: (apply("cos", n.args[0]),),
+    latex=r"\sin\left({0}\right)",
+    code="np.sin({0})",
+)
+_fn(
+    "cos",
+    np.cos,
+    "cosine",
+    lambda n: (-apply("sin", n.args[0]),),
+    latex=r"\cos\left({0}\right)",
+    code="np.cos({0})",
+)
+_fn(
+    "tan", np.tan, "tangent", lambda n: (1 + n**2,), latex=r"\tan\left({0}\right)", code="np.tan({0})"
+)
+_fn(
+    "asin",
+    np.arcsin,
+    "inverse sine",
+    lambda n: (1 / apply("sqrt", 1 - n.args[0] ** 2),),
+    domain="open_unit",
+    latex=r"\arcsin\left({0}\right)",
+    code="np.arcsin({0})",
+)
+_fn(
+    "acos",
+    np.arccos,
+    "inverse cosine",
+    lambda n: (-1 / apply("sqrt", 1 - n.args[0] ** 2),),
+    domain="open_unit",
+    latex=r"\arccos\left({0}\right)",
+    code="np.arccos({0})",
+)
+_fn(
+    "atan",
+    np.arctan,
+    "inverse tangent",
+    lambda n: (1 / (1 + n.args[0] ** 2),),
+    latex=r"\arctan\left({0}\right)",
+    code="np.arctan({0})",
+)
+_fn(
+    "sinh",
+    np.sinh,
+    "hyperbolic sine",
+    lambda n: (apply("cosh", n.args[0]),),
+    latex=r"\sinh\left({0}\right)",
+    code="np.sinh({0})",
+)
+_fn(
+    "cosh",
+    np.cosh,
+    "hyperbolic cosine",
+    lambda n: (apply("sinh", n.args[0]),),
+    latex=r"\cosh\left({0}\right)",
+    code="np.cosh({0})",
+)
+_fn(
+    "tanh",
+    np.tanh,
+    "hyperbolic tangent",
+    lambda n: (1 - n**2,),
+    latex=r"\tanh\left({0}\right)",
+    code="np.tanh({0})",
+)
+_fn(
+    "exp", np.exp, "exponential", lambda n: (n,), latex=r"e^{{{0}}}", code="np.exp({0})"
+)
+_fn(
+    "log",
+    np.log,
+    "natural logarithm",
+    lambda n: (1 / n.args[0],),
+    domain="positive",
+    latex=r"\log\left({0}\right)",
+    code="np.log({0})",
+)
+_fn(
+    "log1p",
+    np.log1p,
+    "log(1 + x), accurate near 0",
+    lambda n: (1 / (1 + n.args[0]),),
+    domain="positive",
+    latex=r"\log\left(1 + {0}\right)",
+    sympy=lambda n, a: lazy.sympy().log(1 + a),
+    code="np.log1p({0})",
+)
+_fn(
+    "expm1",
+    np.expm1,
+    "exp(x) - 1, accurate near 0",
+    lambda n: (apply("exp", n.args[0]),),
+    latex=r"\left(e^{{{0}}} - 1\right)",
+    sympy=lambda n, a: lazy.sympy().exp(a) - 1,
+    code="np.expm1({0})",
+)
+_fn(
+    "sqrt",
+    np.sqrt,
+    "square root",
+    lambda n: (1 / (2 * n),),
+    domain="positive",
+    latex=r"\sqrt{{{0}}}",
+    code="np.sqrt({0})",
+)
+_fn(
+    "abs",
+    np.abs,
+    "absolute value (abs'(0) = 0)",
+    lambda n: (apply("sign", n.args[0]),),
+    sympy_name="Abs",
+    smooth=False,
+    latex=r"\left|{0}\right|",
+    code="np.abs({0})",
+)
+_fn(
+    "sign",
+    np.sign,
+    "sign (-1, 0 or 1); derivative 0 away from 0",
+    lambda n: (None,),
+    smooth=False,
+    latex=r"\operatorname{{sign}}\left({0}\right)",
+    code="np.sign({0})",
+)
+_fn(
+    "heaviside",
+    _heaviside,
+    "unit step with heaviside(0) = 0",
+    lambda n: (None,),
+    smooth=False,
+    latex=r"\theta\left({0}\right)",
+    sympy=lambda n, a: lazy.sympy().Heaviside(a, 0),
+    code="np.heaviside({0}, 0.0)",
+)
+_fn(
+    "sigmoid",
+    _sigmoid,
+    "logistic function 1 / (1 + exp(-x))",
+    lambda n: (n * (1 - n),),
+    latex=r"\sigma\left({0}\right)",
+    sympy=lambda n, a: 1 / (1 + lazy.sympy().exp(-a)),
+    code=_SIGMOID_CODE,
+)
+_fn(
+    "relu",
+    _relu,
+    "max(x, 0) (relu'(0) = 0)",
+    lambda n: (apply("heaviside", n.args[0]),),
+    smooth=False,
+    latex=r"\operatorname{{relu}}\left({0}\right)",
+    sympy=lambda n, a: lazy.sympy().Max(a, 0),
+    code="np.maximum({0}, 0.0)",
+)
+_fn(
+    "softplus",
+    _softplus,
+    "log(1 + exp(x)), computed stably",
+    lambda n: (apply("sigmoid", n.args[0]),),
+    latex=r"\operatorname{{softplus}}\left({0}\right)",
+    sympy=lambda n, a: lazy.sympy().log(1 + lazy.sympy().exp(a)),
+    code="np.logaddexp(0.0, {0})",
+)
+_fn(
+    "erf",
+    _erf,
+    "error function",
+    lambda n: (2 * apply("exp", -(n.args[0] ** 2)) / apply("sqrt", apply("pi")),),
+    latex=r"\operatorname{{erf}}\left({0}\right)",
+    # numpy has no erf: generated code defines `_erf` (symdiff.codegen supplies it)
+    code="_erf({0})",
+)
+
+
+def _max_partials(n, sign):
+    s = apply("sign", n.args[0] - n.args[1])
+    # at a tie the gradient is split evenly (sympy's Heaviside(0) = 1/2)
+    return (_half(1 + sign * s), _half(1 - sign * s))
+
+
+defop(
+    "maximum",
+    2,
+    ufunc_impl(np.maximum),
+    doc="elementwise maximum",
+    commutative=True,
+    smooth=False,
+    partials=lambda n: _max_partials(n, 1),
+    latex=r"\max\left({0}, {1}\right)",
+    sympy=lambda n, a, b: lazy.sympy().Max(a, b),
+    code="np.maximum({0}, {1})",
+)
+defop(
+    "minimum",
+    2,
+    ufunc_impl(np.minimum),
+    doc="elementwise minimum",
+    commutative=True,
+    smooth=False,
+    partials=lambda n: _max_partials(n, -1),
+    latex=r"\min\left({0}, {1}\right)",
+    sympy=lambda n, a, b: lazy.sympy().Min(a, b),
+    code="np.minimum({0}, {1})",
+)

@@ -1,0 +1,151 @@
+"""``str`` of expressions: readable infix text that :func:`symdiff.parse` reads back.
+
+``str`` prints the exact structure with the fewest parentheses Python's grammar allows,
+so ``parse(str(e)) is e``.  The order of commutative operands is chosen for reading
+(constants in front of products and at the end of sums); that is safe because building
+the parsed text canonicalises the order again.
+"""
+
+from fractions import Fraction
+
+import numpy as np
+
+from symdiff.printing.emit import emit
+from symdiff.printing.precedence import ATOM, OF_OP, POWER, PRODUCT, SUM, UNARY
+
+
+# -- constants -------------------------------------------------------------------------
+
+
+def float_text(v):
+    if v != v:
+        return "nan"
+    if v in (float("inf"), float("-inf")):
+        return "inf" if v > 0 else "-inf"
+    return repr(v)
+
+
+def const_text(v):
+    if isinstance(v, np.ndarray):
+        return repr(v.tolist()).replace("inf", "inf")
+    if isinstance(v, Fraction):
+        return f"{v.numerator}/{v.denominator}"
+    if isinstance(v, float):
+        return float_text(v)
+    return str(v)
+
+
+def precedence(node):
+    op = node.op
+    if op == "const":
+        v = node.value
+        if isinstance(v, np.ndarray):
+            return ATOM
+        if isinstance(v, Fraction):
+            return PRODUCT
+        return (
+            UNARY if v < 0 or (isinstance(v, float) and str(v).startswith("-")) else ATOM
+        )
+    if op == "mul" and (fraction_coefficient(node) is not None or (
+            node.args[0].op == "const" and not node.args[0].shape)):
+        return PRODUCT
+    if op == "neg":
+        # -x*y and -x/y read as (-x)*y and (-x)/y, which build the same node
+        return PRODUCT if precedence(node.args[0]) == PRODUCT else UNARY
+    return OF_OP.get(op, ATOM)
+
+
+def _is_one(e):
+    return e.op == "const" and not e.shape and e.value == 1
+
+
+def fraction_coefficient(node):
+    """The Fraction coefficient of ``node`` if it is ``(p/q)*b``, else None."""
+    a = node.args[0]
+    if a.op == "const" and isinstance(a.value, Fraction):
+        return a.value
+    return None
+
+
+def _param_text(value):
+    if isinstance(value, tuple) and len(value) == 1:
+        return str(value[0])
+    return str(value)
+
+
+def call_params(node):
+    """Keyword arguments of a call, leaving out defaults."""
+    out = []
+    for name, value in node.params.items():
+        if name == "keepdims" and not value:
+            continue
+        out.append(f", {name}={_param_text(value)}")
+    return out
+
+
+# -- layouts ---------------------------------------------------------------------------
+
+
+def text_layout(node):
+    op = node.op
+    if op == "const":
+        return [const_text(node.value)]
+    if op == "symbol":
+        return [node.name]
+    if not node.args:
+        return [op]
+    if op in ("add", "sub"):
+        a, b = node.args
+        if op == "add" and (
+            OF_OP.get(b.op) == SUM
+            and OF_OP.get(a.op) != SUM
+            or a.op == "const"
+            and b.op != "const"
+        ):
+            a, b = b, a
+        return [(a, SUM, False), f" {'+' if op == 'add' else '-'} ", (b, SUM, True)]
+    if op == "mul":
+        a, b = node.args
+        if a.op == "const" and not a.shape and b.op == "div" and _is_one(b.args[0]):
+            return [(a, PRODUCT, False), "/", (b.args[1], PRODUCT, True)]  # c*(1/u) as c/u
+        c = fraction_coefficient(node)
+        if c is not None:
+            if c.numerator == 1:
+                return [(b, PRODUCT, False), f"/{c.denominator}"]
+            if c.numerator == -1:
+                return ["-", (b, UNARY, False), f"/{c.denominator}"]
+            return [f"{c.numerator}*", (b, PRODUCT, False), f"/{c.denominator}"]
+        if a.op == "const" and not a.shape:
+            # c*(x*y) and c*(x/y) print as c*x*y and c*x/y: parsing moves a scalar
+            # coefficient back in front, so the structure survives
+            return [(a, PRODUCT, False), "*", (b, PRODUCT, False)]
+        if OF_OP.get(b.op) == PRODUCT and OF_OP.get(a.op) != PRODUCT:
+            a, b = b, a
+        return [(a, PRODUCT, False), "*", (b, PRODUCT, True)]
+    if op == "div":
+        return [(node.args[0], PRODUCT, False), "/", (node.args[1], PRODUCT, True)]
+    if op == "neg":
+        return ["-", (node.args[0], PRODUCT, False)]
+    if op == "pow":
+        return [(node.args[0], POWER, True), "**", (node.args[1], UNARY, False)]
+    pieces = [f"{op}("]
+    for i, a in enumerate(node.args):
+        if i:
+            pieces.append(", ")
+        pieces.append((a, 0, False))
+    pieces.extend(call_params(node))
+    pieces.append(")")
+    return pieces
+
+
+def to_str(expr):
+    """Readable infix text of ``expr`` that :func:`symdiff.parse` reads back.
+
+    Examples
+    --------
+    >>> from symdiff import symbols, sin
+    >>> x, y = symbols("x y")
+    >>> print(-(x + y)**2 / 3 - sin(x))
+    -(x + y)**2/3 - sin(x)
+    """
+    return emit(expr, text_layout, precedence, "(", ")")
