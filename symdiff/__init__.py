@@ -18,7 +18,7 @@ Examples
 # Layers, bottom to top (docs/architecture.md): core, ops, rewrite, diff/evaluate/
 # constructors, printing, codegen/parse/sympy_bridge, cli.  This module wires them:
 # the op table is filled, the rewrite rules go live, Expr gets its upper-layer methods.
-from symdiff import ops, rewrite, surface
+from symdiff import ops, rewrite, surface  # noqa: F401  (ops: fills the op table)
 from symdiff.codegen import export_module, lambdify
 from symdiff.constructors.elementwise import (
     abs,
@@ -72,6 +72,7 @@ from symdiff.constructors.tensor import (  # sum, max, min shadow builtins, as i
 from symdiff.core.errors import ParseError, ShapeError
 from symdiff.core.expr import Const, Expr, Symbol, apply, const, subs, symbols
 from symdiff.core.traverse import count_nodes, topo_order
+from symdiff.core.version import __version__
 from symdiff.diff import diff, grad, hessian, hvp, jacobian, jvp, vjp
 from symdiff.evaluate import evaluate
 from symdiff.parse import parse
@@ -82,7 +83,6 @@ from symdiff.sympy_bridge import from_sympy, to_sympy
 rewrite.install()
 surface.install()
 
-__version__ = "0.1.0"
 
 __all__ = [
     "Const",

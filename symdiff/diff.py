@@ -1,12 +1,14 @@
 """Exact derivatives over the DAG: reverse mode (grad) and forward mode (diff, jvp).
 
 Both modes walk the topological order once and build derivative nodes with
-:func:`symdiff.core.expr.apply`, so results are canonicalised, interned, and share nodes with
-the input and with each other. Only nodes that depend on the differentiation variables
-are visited, and the cost is a small multiple of the expression's size (no swell).
+:func:`symdiff.core.expr.apply`, so results are canonicalised, interned, and share
+nodes with the input and with each other. Only nodes that depend on the
+differentiation variables are visited, and the cost is a small multiple of the
+expression's size (no swell).
 
 Gradients of broadcast operands are summed back to the operand's shape here, in one
-place (:func:`_unbroadcast`, over :func:`symdiff.ops.util.unbroadcast`), not in the op rules.
+place (:func:`_unbroadcast`, over :func:`symdiff.ops.util.unbroadcast`), not in the
+op rules.
 
 Reverse mode accepts a seed with extra *leading* dimensions: seeded with the identity of
 the output's space it yields the whole Jacobian of a tensor output in one pass (every

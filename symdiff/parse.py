@@ -20,6 +20,7 @@ import re
 from symdiff.core.errors import ParseError
 from symdiff.core.expr import Symbol, apply, const, symbol_table
 from symdiff.core.spec import OPS
+from symdiff.printing.precedence import BINARY, UNARY
 
 _TOKEN = re.compile(
     r"(?P<space>\s+)"
@@ -27,14 +28,12 @@ _TOKEN = re.compile(
     r"|(?P<name>[A-Za-z_][A-Za-z_0-9]*)"
     r"|(?P<op>\*\*|[-+*/(),=\[\]])"
 )
-_BINARY = {
-    "+": (10, "add"),
-    "-": (10, "sub"),
-    "*": (20, "mul"),
-    "/": (20, "div"),
-    "**": (40, "pow"),
+# the binary operators this grammar reads: the precedence table's that build our ops
+_BINARY_OPS = {
+    sym: op
+    for sym, (_, op) in BINARY.items()
+    if op in ("add", "sub", "mul", "div", "pow")
 }
-_UNARY_PREC = 30
 _CONSTANTS = {
     "pi": lambda: apply("pi"),
     "inf": lambda: const(float("inf")),
@@ -180,109 +179,124 @@ class _Parser:
             return self.symbols[text]
         return Symbol(text)
 
-    # -- the main loop -----------------------------------------------------------------
+    # -- the main loop: operand and operator stacks (no recursion) --------------------
+    # operator stack entries: ("bin", prec, op, col) | ("un", prec, sign, col)
+    #                         | ("paren", col) | ["call", name, col, nargs, kwargs]
     def parse(self):
-        operands = []
-        # operator stack entries: ("bin", prec, op, col) | ("un", prec, sign, col)
-        #                         | ("paren", col) | ("call", name, col, nargs, kwargs)
-        operators = []
+        self.operands, self.operators = [], []
         expect_operand = True
-
-        def reduce_top():
-            kind = operators.pop()
-            if kind[0] == "un":
-                a = operands.pop()
-                operands.append(apply("neg", a) if kind[2] == "-" else a)
-            else:
-                b = operands.pop()
-                a = operands.pop()
-                operands.append(self.build(kind[2], (a, b), {}, kind[3]))
-
-        def reduce_while(prec, right_assoc=False):
-            while operators and operators[-1][0] in ("bin", "un"):
-                top = operators[-1][1]
-                if top > prec or (top == prec and not right_assoc):
-                    reduce_top()
-                else:
-                    break
-
         while True:
-            kind, text, col = self.peek()
             if expect_operand:
-                self.take()
-                if kind == "number":
-                    operands.append(const(_number(text, col)))
-                    expect_operand = False
-                elif kind == "name":
-                    if self.peek()[1] == "(":
-                        if text not in self.functions:
-                            self.fail(f"unknown function {text!r}", col)
-                        self.take()
-                        operators.append(["call", text, col, len(operands), {}])
-                        if self.peek()[1] == ")":
-                            self.fail(f"{text}() needs an argument", self.peek()[2])
-                        self.keyword_args_if_any(operators[-1])
-                        continue
-                    operands.append(self.name(text, col))
-                    expect_operand = False
-                elif text == "(":
-                    operators.append(("paren", col))
-                elif text == "[":
-                    self.i -= 1
-                    operands.append(self.array_literal())
-                    expect_operand = False
-                elif text in ("-", "+"):
-                    operators.append(("un", _UNARY_PREC, text, col))
-                else:
-                    got = "end of input" if kind == "end" else repr(text)
-                    self.fail(f"expected an operand but found {got}", col)
+                expect_operand = self.read_operand()
                 continue
-            # after an operand: a binary operator, ')' ',' or the end
-            if text in _BINARY and kind == "op":
-                self.take()
-                prec, op = _BINARY[text]
-                reduce_while(prec, right_assoc=(op == "pow"))
-                operators.append(("bin", prec, op, col))
-                expect_operand = True
-            elif text == ")":
-                self.take()
-                reduce_while(-1)
-                if not operators:
-                    self.fail("unmatched ')'", col)
-                top = operators.pop()
-                if top[0] == "call":
-                    self.finish_call(top, operands)
-            elif text == ",":
-                self.take()
-                reduce_while(-1)
-                if not operators or operators[-1][0] != "call":
-                    self.fail("',' outside a function call", col)
-                self.keyword_args_if_any(operators[-1])
-                if self.peek()[1] == ")":
-                    self.take()
-                    self.finish_call(operators.pop(), operands)
-                    continue
-                expect_operand = True
-            elif kind == "end":
-                reduce_while(-1)
-                if operators:
-                    self.fail(
-                        "unclosed '('",
-                        operators[-1][1]
-                        if operators[-1][0] == "paren"
-                        else operators[-1][2],
-                    )
-                if len(operands) != 1:  # pragma: no cover - the grammar prevents it
-                    self.fail("incomplete expression", col)
-                return operands[0]
+            result = self.read_after_operand()
+            if result is not None:
+                return result[0]
+            expect_operand = self.expect_operand_next
+
+    def read_operand(self):
+        """Consume the start of an operand; True if an operand is still expected."""
+        kind, text, col = self.take()
+        if kind == "number":
+            self.operands.append(const(_number(text, col)))
+            return False
+        if kind == "name" and self.peek()[1] == "(":
+            if text not in self.functions:
+                self.fail(f"unknown function {text!r}", col)
+            self.take()
+            self.operators.append(["call", text, col, len(self.operands), {}])
+            if self.peek()[1] == ")":
+                self.fail(f"{text}() needs an argument", self.peek()[2])
+            self.keyword_args_if_any(self.operators[-1])
+            return True
+        if kind == "name":
+            self.operands.append(self.name(text, col))
+            return False
+        if text == "(":
+            self.operators.append(("paren", col))
+            return True
+        if text == "[":
+            self.i -= 1
+            self.operands.append(self.array_literal())
+            return False
+        if text in ("-", "+"):
+            self.operators.append(("un", UNARY, text, col))
+            return True
+        got = "end of input" if kind == "end" else repr(text)
+        self.fail(f"expected an operand but found {got}", col)
+
+    def read_after_operand(self):
+        """A binary operator, ')', ',' or the end; ``(result,)`` at the end."""
+        kind, text, col = self.peek()
+        self.expect_operand_next = False
+        if kind == "op" and _BINARY_OPS.get(text) is not None:
+            self.take()
+            prec, op = BINARY[text]
+            self.reduce_while(prec, right_assoc=(op == "pow"))
+            self.operators.append(("bin", prec, op, col))
+            self.expect_operand_next = True
+        elif text == ")":
+            self.take()
+            self.reduce_while(-1)
+            if not self.operators:
+                self.fail("unmatched ')'", col)
+            top = self.operators.pop()
+            if top[0] == "call":
+                self.finish_call(top)
+        elif text == ",":
+            self.take()
+            self.next_call_argument(col)
+        elif kind == "end":
+            return (self.finish(col),)
+        else:
+            what = {
+                "[": "subscripts are not supported",
+                "=": "'=' is only allowed for keyword arguments",
+            }.get(text, f"unexpected {text!r}")
+            if kind == "name" or kind == "number":
+                what = f"missing operator before {text!r}"
+            self.fail(what, col)
+        return None
+
+    def next_call_argument(self, col):
+        """After a ',' in a call: keyword arguments, a closing ')' or an operand."""
+        self.reduce_while(-1)
+        if not self.operators or self.operators[-1][0] != "call":
+            self.fail("',' outside a function call", col)
+        self.keyword_args_if_any(self.operators[-1])
+        if self.peek()[1] == ")":
+            self.take()
+            self.finish_call(self.operators.pop())
+        else:
+            self.expect_operand_next = True
+
+    def finish(self, col):
+        self.reduce_while(-1)
+        if self.operators:
+            top = self.operators[-1]
+            self.fail("unclosed '('", top[1] if top[0] == "paren" else top[2])
+        if len(self.operands) != 1:  # pragma: no cover - the grammar prevents it
+            self.fail("incomplete expression", col)
+        return self.operands[0]
+
+    def reduce_top(self):
+        kind = self.operators.pop()
+        operands = self.operands
+        if kind[0] == "un":
+            a = operands.pop()
+            operands.append(apply("neg", a) if kind[2] == "-" else a)
+        else:
+            b = operands.pop()
+            a = operands.pop()
+            operands.append(self.build(kind[2], (a, b), {}, kind[3]))
+
+    def reduce_while(self, prec, right_assoc=False):
+        while self.operators and self.operators[-1][0] in ("bin", "un"):
+            top = self.operators[-1][1]
+            if top > prec or (top == prec and not right_assoc):
+                self.reduce_top()
             else:
-                what = {
-                    "[": "subscripts are not supported",
-                    "=": "'=' is only allowed for keyword arguments",
-                }.get(text, f"unexpected {text!r}")
-                if kind == "name" or kind == "number":
-                    what = f"missing operator before {text!r}"
-                self.fail(what, col)
+                break
 
     def keyword_args_if_any(self, call):
         """Read ``name=literal`` arguments (they come last in a call)."""
@@ -299,8 +313,9 @@ class _Parser:
                     "expected ',' or ')' after a keyword argument", self.peek()[2]
                 )
 
-    def finish_call(self, call, operands):
+    def finish_call(self, call):
         _, name, col, start, kwargs = call
+        operands = self.operands
         args = operands[start:]
         del operands[start:]
         operands.append(self.build(name, tuple(args), kwargs, col))

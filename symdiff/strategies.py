@@ -6,12 +6,24 @@ ops with a restricted domain get an argument mapped into it (``log(u)`` is drawn
 ``log(u**2 + 1)``, ``asin(u)`` as ``asin(tanh(u))``, a denominator ``u`` as
 ``u**2 + 1``), so tests can evaluate anywhere.  Non-finite values can still arise by
 overflow (``exp(exp(exp(x)))``), so compare only where values are finite.
-"""
 
-from hypothesis import strategies as st
+Hypothesis is a test extra, so it is imported when a strategy is first built: this
+module imports without it, and building a strategy without it says what to install.
+"""
 
 from symdiff.core.expr import apply, const
 from symdiff.core.spec import OPS
+
+
+def _hypothesis_strategies():
+    try:
+        from hypothesis import strategies
+    except ImportError:
+        raise ImportError(
+            "symdiff.strategies needs hypothesis: pip install 'symdiff[test]' "
+            "(or pip install hypothesis)"
+        ) from None
+    return strategies
 
 _SKIP = {"pi"}  # leaves that are drawn as constants instead
 
@@ -41,6 +53,7 @@ def _wrap(op, u):
 
 def constants():
     """Small exact and inexact constants: ints, fractions and floats."""
+    st = _hypothesis_strategies()
     return st.one_of(
         st.integers(-5, 5),
         st.fractions(min_value=-4, max_value=4, max_denominator=6),
@@ -90,6 +103,7 @@ def expressions(
     binary = list(binary_ops)
     if not smooth:
         binary += ["maximum", "minimum"]
+    st = _hypothesis_strategies()
     leaves = st.one_of(st.sampled_from(symbols), constants())
 
     def extend(children):

@@ -30,7 +30,8 @@ def elementwise_shape(op, args, params):
     Examples
     --------
     >>> from symdiff import Symbol
-    >>> elementwise_shape("add", (Symbol("a", shape=(3, 1)), Symbol("b", shape=(4,))), {})
+    >>> a, b = Symbol("a", shape=(3, 1)), Symbol("b", shape=(4,))
+    >>> elementwise_shape("add", (a, b), {})
     (3, 4)
     """
     if len(args) == 2:  # the hot path: equal shapes or a scalar operand

@@ -19,7 +19,11 @@ _SIGMOID_CODE = "1.0 / (1.0 + np.exp(-{0}))"
 
 
 def _sigmoid(v):
-    return lazy.scipy_special().expit(v) if not np.iscomplexobj(v) else 1 / (1 + np.exp(-v))
+    return (
+        lazy.scipy_special().expit(v)
+        if not np.iscomplexobj(v)
+        else 1 / (1 + np.exp(-v))
+    )
 
 
 def _softplus(v):
@@ -88,7 +92,12 @@ _fn(
     code="np.cos({0})",
 )
 _fn(
-    "tan", np.tan, "tangent", lambda n: (1 + n**2,), latex=r"\tan\left({0}\right)", code="np.tan({0})"
+    "tan",
+    np.tan,
+    "tangent",
+    lambda n: (1 + n**2,),
+    latex=r"\tan\left({0}\right)",
+    code="np.tan({0})",
 )
 _fn(
     "asin",

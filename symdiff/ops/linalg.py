@@ -129,9 +129,14 @@ def _matmul_vjp(n, g):
         def ga():
             if b.ndim == 2:
                 return apply("matmul", g, swap_last_axes(b))
-            return squeeze_axis(apply("matmul", expand_axis(g, -2), swap_last_axes(b)), -2)
+            return squeeze_axis(
+                apply("matmul", expand_axis(g, -2), swap_last_axes(b)), -2
+            )
 
-        return (ga, lambda: apply("reshape", a, shape=a.shape + (1,)) * expand_axis(g, -2))
+        return (
+            ga,
+            lambda: apply("reshape", a, shape=a.shape + (1,)) * expand_axis(g, -2),
+        )
     if b.ndim == 1:  # (*s, m, k) @ (k,) -> (*s, m)
 
         def gb():
@@ -351,7 +356,9 @@ defop(
     jvp=_det_jvp,
     code="np.linalg.det({0})",
     latex=r"\det\left({0}\right)",
-    sympy=lambda n, a: lazy.sympy().Determinant(a) if n.args[0].ndim == 2 else no_sympy(n),
+    sympy=lambda n, a: (
+        lazy.sympy().Determinant(a) if n.args[0].ndim == 2 else no_sympy(n)
+    ),
 )
 defop(
     "logdet",

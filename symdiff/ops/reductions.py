@@ -61,7 +61,11 @@ def _sum_impl(node, v):
 
 def _sum_vjp(n, g):
     (a,) = n.args
-    return (apply("broadcast_to", with_kept_dims(n, g), shape=cotangent_lead(g, n) + a.shape),)
+    return (
+        apply(
+            "broadcast_to", with_kept_dims(n, g), shape=cotangent_lead(g, n) + a.shape
+        ),
+    )
 
 
 def _sum_code(node, names):

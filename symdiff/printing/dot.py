@@ -3,7 +3,6 @@
 from symdiff.core.traverse import topo_order
 from symdiff.printing.text import call_params, const_text
 
-
 # -- Graphviz --------------------------------------------------------------------------
 
 

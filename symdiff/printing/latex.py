@@ -12,8 +12,12 @@ import numpy as np
 from symdiff.core.spec import OPS
 from symdiff.printing.emit import emit
 from symdiff.printing.precedence import ATOM, POWER, PRODUCT
-from symdiff.printing.text import const_text, fraction_coefficient, precedence, text_layout
-
+from symdiff.printing.text import (
+    const_text,
+    fraction_coefficient,
+    precedence,
+    text_layout,
+)
 
 # -- LaTeX -----------------------------------------------------------------------------
 

@@ -13,7 +13,6 @@ import numpy as np
 from symdiff.printing.emit import emit
 from symdiff.printing.precedence import ATOM, OF_OP, POWER, PRODUCT, SUM, UNARY
 
-
 # -- constants -------------------------------------------------------------------------
 
 
@@ -44,10 +43,14 @@ def precedence(node):
         if isinstance(v, Fraction):
             return PRODUCT
         return (
-            UNARY if v < 0 or (isinstance(v, float) and str(v).startswith("-")) else ATOM
+            UNARY
+            if v < 0 or (isinstance(v, float) and str(v).startswith("-"))
+            else ATOM
         )
-    if op == "mul" and (fraction_coefficient(node) is not None or (
-            node.args[0].op == "const" and not node.args[0].shape)):
+    if op == "mul" and (
+        fraction_coefficient(node) is not None
+        or (node.args[0].op == "const" and not node.args[0].shape)
+    ):
         return PRODUCT
     if op == "neg":
         # -x*y and -x/y read as (-x)*y and (-x)/y, which build the same node
@@ -107,7 +110,11 @@ def text_layout(node):
     if op == "mul":
         a, b = node.args
         if a.op == "const" and not a.shape and b.op == "div" and _is_one(b.args[0]):
-            return [(a, PRODUCT, False), "/", (b.args[1], PRODUCT, True)]  # c*(1/u) as c/u
+            return [
+                (a, PRODUCT, False),
+                "/",
+                (b.args[1], PRODUCT, True),
+            ]  # c*(1/u) as c/u
         c = fraction_coefficient(node)
         if c is not None:
             if c.numerator == 1:

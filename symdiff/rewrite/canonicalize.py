@@ -28,7 +28,6 @@ from symdiff.rewrite.predicates import (
 )
 from symdiff.rewrite.registry import rule
 
-
 # -- constant folding ------------------------------------------------------------------
 
 
@@ -266,7 +265,12 @@ def div_identities(op, args, params, shape):
         return a
     if is_scalar_const(b) and is_exact(b.value) and b.value != 0:
         return apply("mul", Fraction(1) / b.value, a)
-    if is_scalar_const(a) and not is_number(a, 1) and b.op != "const" and _fits(b, shape):
+    if (
+        is_scalar_const(a)
+        and not is_number(a, 1)
+        and b.op != "const"
+        and _fits(b, shape)
+    ):
         # one form for a constant over x, so the coefficient gathers like any other
         return apply("mul", a, apply("div", 1, b))
     if a is b and not shape:

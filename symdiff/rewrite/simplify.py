@@ -17,7 +17,6 @@ from symdiff.core.traverse import topo_order
 from symdiff.rewrite.predicates import ONE, ZERO, is_exact, is_number, is_scalar_const
 from symdiff.rewrite.registry import rule, rules_for
 
-
 # -- scalar rules --------------------------------------------------------------------
 
 

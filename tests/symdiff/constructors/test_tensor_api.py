@@ -392,7 +392,7 @@ def test_doc_page_and_docstring_examples():
         importlib.import_module(f"symdiff.{m}")
         for m in ("constructors.tensor", "ops.util", "diff")
     ]  # (symdiff.diff the attribute is the function, hence import_module)
-    page = Path(__file__).resolve().parents[2] / "docs" / "tensors.md"
+    page = Path(__file__).resolve().parents[3] / "docs" / "tensors.md"
     result = doctest.testfile(str(page), module_relative=False)
     assert result.attempted > 40 and result.failed == 0
     for module in modules:
