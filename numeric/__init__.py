@@ -1,22 +1,25 @@
 """numeric: the numeric half of symdiff.
 
-Finite differences and gradient checks (``numeric.finite_diff``, ``numeric.gradcheck``),
+Finite differences, gradient checks and tangent lines (``numeric.calculus``),
 an eager autograd (``numeric.autograd``), probability (``numeric.distributions``,
 ``numeric.probability``, ``numeric.simulate``) and optional figures (``numeric.plot``).
 It never imports ``symdiff`` to compute a derivative, so it can check the symbolic half.
 """
 
-from numeric.finite_diff import (
+from numeric.calculus import (
     DerivativeResult,
+    GradCheckResult,
+    TangentLine,
+    assert_grad_close,
+    check_grad,
     derivative,
     gradient,
     hessian,
     jacobian,
     limit_table,
     numerical_limit,
+    tangent_line,
 )
-from numeric.gradcheck import GradCheckResult, assert_grad_close, check_grad
-from numeric.tangent import TangentLine, tangent_line
 
 __all__ = [
     "numerical_limit",

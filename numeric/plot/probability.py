@@ -13,12 +13,15 @@ import math
 import numpy as np
 from matplotlib.figure import Figure
 
-from numeric.distributions import Binomial, Distribution, Multinomial, _check_rng
-from numeric.simulate import (
+from numeric.probability.continuous import Normal
+from numeric.probability.discrete import Binomial, Multinomial
+from numeric.probability.infrastructure import Distribution
+from numeric.probability.results import (
     CentralLimitResult,
     FrequencyExperiment,
     LawOfLargeNumbersResult,
 )
+from numeric.validation import check_instance, check_rng
 
 __all__ = [
     "plot_frequencies",
@@ -28,15 +31,6 @@ __all__ = [
     "plot_distribution",
     "plot_covariance_examples",
 ]
-
-
-def _normal_pdf(z):
-    return np.exp(-0.5 * z * z) / math.sqrt(2.0 * math.pi)
-
-
-def _require(obj, cls, name, owner):
-    if not isinstance(obj, cls):
-        raise TypeError(f"{owner}: {name} must be a {cls.__name__}; got {obj!r}")
 
 
 def plot_frequencies(result, *, band=False, figsize=(4.5, 3.5)):
@@ -64,13 +58,13 @@ def plot_frequencies(result, *, band=False, figsize=(4.5, 3.5)):
     --------
     >>> import numpy as np
     >>> from numeric.simulate import dice_experiment
-    >>> from numeric.plot_probability import plot_frequencies
+    >>> from numeric.plot import plot_frequencies
     >>> fig = plot_frequencies(dice_experiment(rng=np.random.default_rng(0)))
     >>> ax = fig.axes[0]
     >>> ax.get_xlabel(), ax.get_ylabel(), len(ax.get_legend().get_texts())
     ('Groups of experiments', 'Estimated probability', 6)
     """
-    _require(result, FrequencyExperiment, "result", "plot_frequencies")
+    check_instance(result, FrequencyExperiment, "result", "plot_frequencies")
     fig = Figure(figsize=figsize, layout="constrained")
     ax = fig.add_subplot()
     x = result.x
@@ -100,13 +94,15 @@ def plot_law_of_large_numbers(result, *, figsize=(4.5, 3.5)):
     >>> import numpy as np
     >>> from numeric.distributions import Exponential
     >>> from numeric.simulate import law_of_large_numbers
-    >>> from numeric.plot_probability import plot_law_of_large_numbers
+    >>> from numeric.plot import plot_law_of_large_numbers
     >>> r = law_of_large_numbers(Exponential(), 10_000, np.random.default_rng(0))
     >>> fig = plot_law_of_large_numbers(r)
     >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     ['running mean', 'E[X] = 1', 'chebyshev band (99%)']
     """
-    _require(result, LawOfLargeNumbersResult, "result", "plot_law_of_large_numbers")
+    check_instance(
+        result, LawOfLargeNumbersResult, "result", "plot_law_of_large_numbers"
+    )
     fig = Figure(figsize=figsize, layout="constrained")
     ax = fig.add_subplot()
     n = result.draws
@@ -149,13 +145,13 @@ def plot_central_limit(result, *, bins=60, figsize=(4.5, 3.5)):
     >>> import numpy as np
     >>> from numeric.distributions import Exponential
     >>> from numeric.simulate import central_limit
-    >>> from numeric.plot_probability import plot_central_limit
+    >>> from numeric.plot import plot_central_limit
     >>> r = central_limit(Exponential(), 30, 5000, np.random.default_rng(0))
     >>> fig = plot_central_limit(r)
     >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     ['N(0, 1) pdf', 'standardised sums (n = 30)']
     """
-    _require(result, CentralLimitResult, "result", "plot_central_limit")
+    check_instance(result, CentralLimitResult, "result", "plot_central_limit")
     fig = Figure(figsize=figsize, layout="constrained")
     ax = fig.add_subplot()
     z = result.z
@@ -166,7 +162,7 @@ def plot_central_limit(result, *, bins=60, figsize=(4.5, 3.5)):
             edges = (np.arange(lo, hi + 2) - 0.5 - result.n * result.mean) / scale
             bins = edges
     grid = np.linspace(min(-4.0, float(z.min())), max(4.0, float(z.max())), 400)
-    ax.plot(grid, _normal_pdf(grid), color="black", label="N(0, 1) pdf")
+    ax.plot(grid, Normal().pdf(grid), color="black", label="N(0, 1) pdf")
     ax.hist(
         z,
         bins=bins,
@@ -189,7 +185,7 @@ def plot_clt_binomial(p=0.2, ns=(1, 10, 100, 1000), *, figsize=(10, 3)):
 
     Examples
     --------
-    >>> from numeric.plot_probability import plot_clt_binomial
+    >>> from numeric.plot import plot_clt_binomial
     >>> fig = plot_clt_binomial()
     >>> [ax.get_title() for ax in fig.axes]
     ['n = 1', 'n = 10', 'n = 100', 'n = 1000']
@@ -229,14 +225,14 @@ def plot_distribution(dist, x=None, *, figsize=(8, 3)):
     Examples
     --------
     >>> from numeric.distributions import Bernoulli, Normal
-    >>> from numeric.plot_probability import plot_distribution
+    >>> from numeric.plot import plot_distribution
     >>> fig = plot_distribution(Bernoulli(0.3))
     >>> [ax.get_ylabel() for ax in fig.axes]
     ['p.m.f.', 'c.d.f.']
     >>> [ax.get_ylabel() for ax in plot_distribution(Normal()).axes]
     ['p.d.f.', 'c.d.f.']
     """
-    _require(dist, Distribution, "dist", "plot_distribution")
+    check_instance(dist, Distribution, "dist", "plot_distribution")
     if isinstance(dist, Multinomial) or dist.batch_shape != ():
         raise ValueError(
             f"plot_distribution: dist must be scalar-valued with scalar parameters; "
@@ -286,13 +282,13 @@ def plot_covariance_examples(
     Examples
     --------
     >>> import numpy as np
-    >>> from numeric.plot_probability import plot_covariance_examples
+    >>> from numeric.plot import plot_covariance_examples
     >>> fig = plot_covariance_examples(np.random.default_rng(0), kind="cor")
     >>> [ax.get_title() for ax in fig.axes]
     ['cor = -0.9', 'cor = 0.0', 'cor = 1.0']
     """
     owner = "plot_covariance_examples"
-    rng = _check_rng(rng, owner)
+    rng = check_rng(rng, owner)
     if kind not in ("cov", "cor"):
         raise ValueError(f"{owner}: kind must be 'cov' or 'cor'; got {kind!r}")
     if values is None:

@@ -4,7 +4,7 @@ The check is per component.  Component ``i`` passes when
 
     |analytic_i - numeric_i| <= atol + rtol * |numeric_i| + 2 * fd_error_i
 
-where ``numeric_i`` and ``fd_error_i`` come from :func:`numeric.finite_diff.jacobian`
+where ``numeric_i`` and ``fd_error_i`` come from :func:`numeric.jacobian`
 (an adaptive Richardson search with its own error estimate, evaluated in the dtype of
 ``x``), ``rtol`` defaults to 32 machine epsilons of that dtype and ``atol`` to 0.
 Nothing depends on the number of components, so a large array gets the same
@@ -15,11 +15,13 @@ fails) while correct float32 gradients pass.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 
-from numeric.finite_diff import _as_points, _check_callable, jacobian
+from numeric.calculus.multivariate import jacobian
+from numeric.validation import check_callable, real_points
 
 __all__ = ["GradCheckResult", "check_grad", "assert_grad_close"]
 
@@ -176,6 +178,41 @@ def _tolerance_value(value, name, default):
     return out
 
 
+def _analytic_gradient(grad_f, xd, shape):
+    """The gradient under test at xd, as float64 of the numeric gradient's shape."""
+    if callable(grad_f):
+        analytic = grad_f(xd)
+    else:
+        analytic = grad_f
+    try:
+        analytic = np.asarray(analytic, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(
+            f"check_grad: grad_f must give real numbers; got {analytic!r}"
+        ) from exc
+    if analytic.shape != shape:
+        if analytic.size == math.prod(shape) and analytic.size == 1:
+            analytic = analytic.reshape(shape)
+        else:
+            raise ValueError(
+                f"check_grad: grad_f has shape {analytic.shape}; expected "
+                f"{shape} (f(x).shape + x.shape)"
+            )
+    return analytic
+
+
+def _differences(analytic, numeric):
+    """Absolute and relative differences (NaN counts as an infinite difference)."""
+    abs_error = np.abs(analytic - numeric)
+    abs_error = np.where(np.isnan(abs_error), np.inf, abs_error)
+    denom = np.maximum(np.abs(analytic), np.abs(numeric))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rel_error = np.where(
+            denom > 0, abs_error / denom, np.where(abs_error > 0, np.inf, 0.0)
+        )
+    return abs_error, rel_error
+
+
 def check_grad(f, grad_f, x, *, rtol=None, atol=None, method="central"):
     """Compare an analytic gradient (or Jacobian) with finite differences.
 
@@ -215,40 +252,17 @@ def check_grad(f, grad_f, x, *, rtol=None, atol=None, method="central"):
     >>> check_grad(f, lambda v: 3 * v**2 * (1 + 1e-6), np.array([1.0, 2.0])).ok
     False
     """
-    _check_callable(f, "check_grad")
-    xf, dtype = _as_points(x, "check_grad")
+    check_callable(f, "check_grad")
+    xf, dtype = real_points(x, "check_grad")
     xd = np.asarray(x).astype(dtype) if xf.ndim else dtype(xf)
     res = jacobian(f, xd, method=method, full_output=True)
     numeric = np.asarray(res.value, dtype=np.float64)
     fd_error = np.asarray(res.error, dtype=np.float64)
-    if callable(grad_f):
-        analytic = grad_f(xd)
-    else:
-        analytic = grad_f
-    try:
-        analytic = np.asarray(analytic, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(
-            f"check_grad: grad_f must give real numbers; got {analytic!r}"
-        ) from exc
-    if analytic.shape != numeric.shape:
-        if analytic.size == numeric.size and analytic.size == 1:
-            analytic = analytic.reshape(numeric.shape)
-        else:
-            raise ValueError(
-                f"check_grad: grad_f has shape {analytic.shape}; expected "
-                f"{numeric.shape} (f(x).shape + x.shape)"
-            )
+    analytic = _analytic_gradient(grad_f, xd, numeric.shape)
     eps = float(np.finfo(dtype).eps)
     rtol = _tolerance_value(rtol, "rtol", _RTOL_EPS * eps)
     atol = _tolerance_value(atol, "atol", 0.0)
-    abs_error = np.abs(analytic - numeric)
-    abs_error = np.where(np.isnan(abs_error), np.inf, abs_error)
-    denom = np.maximum(np.abs(analytic), np.abs(numeric))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        rel_error = np.where(
-            denom > 0, abs_error / denom, np.where(abs_error > 0, np.inf, 0.0)
-        )
+    abs_error, rel_error = _differences(analytic, numeric)
     fd_err = np.where(np.isfinite(fd_error), fd_error, np.inf)
     tolerance = atol + rtol * np.abs(numeric) + _FD_SAFETY * fd_err
     tolerance = np.where(np.isnan(tolerance), np.inf, tolerance)

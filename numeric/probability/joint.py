@@ -1,20 +1,8 @@
-"""Discrete probability tables, Bayes' rule, expectations and covariances.
+"""Discrete probability tables over named variables.
 
 :class:`JointDistribution` is a table of probabilities over named discrete variables:
 from it come marginals, conditionals, independence checks and expectations, exactly as
 in d2l's probability section (the HIV-test example is the running one).
-
-The free functions :func:`expectation`, :func:`variance`, :func:`std`,
-:func:`covariance`, :func:`correlation` and :func:`covariance_matrix` work in two modes:
-
-* **exact**, when ``probs`` is given: the values are the outcomes of a discrete
-  distribution and ``probs`` their probabilities;
-* **sample**, when ``probs`` is omitted: the values are draws, and the usual estimators
-  are returned (``ddof = 1`` by default for (co)variances, as in ``numpy.cov``).
-
-:func:`bayes` and :func:`total_probability` are Bayes' rule and the law of total
-probability over a finite set of hypotheses; :func:`chebyshev_bound` and
-:func:`chebyshev_interval` are Chebyshev's inequality.
 """
 
 from __future__ import annotations
@@ -25,71 +13,9 @@ from collections.abc import Mapping
 
 import numpy as np
 
-__all__ = [
-    "JointDistribution",
-    "bayes",
-    "total_probability",
-    "expectation",
-    "variance",
-    "std",
-    "covariance",
-    "correlation",
-    "covariance_matrix",
-    "chebyshev_bound",
-    "chebyshev_interval",
-]
+from numeric.validation import SUM_TOL, finite_array
 
-_SUM_TOL = 1e-9
-
-
-# --------------------------------------------------------------------------------------
-# validation helpers
-# --------------------------------------------------------------------------------------
-
-
-def _real(value, name, owner, ndim=None):
-    try:
-        arr = np.asarray(value)
-    except Exception as exc:
-        raise TypeError(f"{owner}: {name} must be real numbers; got {value!r}") from exc
-    if arr.dtype.kind not in "biuf":
-        raise TypeError(
-            f"{owner}: {name} must be real numbers; got {value!r} (dtype {arr.dtype})"
-        )
-    arr = arr.astype(float)
-    if ndim is not None and arr.ndim not in ndim:
-        want = " or ".join(f"{d}-D" for d in ndim)
-        raise ValueError(f"{owner}: {name} must be {want}; got shape {arr.shape}")
-    bad = ~np.isfinite(arr)
-    if bad.any():
-        where = tuple(int(i) for i in np.argwhere(bad)[0])
-        raise ValueError(
-            f"{owner}: {name} must be finite; got {float(arr[where])!r} at index "
-            f"{where}"
-        )
-    return arr
-
-
-def _probabilities(value, name, owner, length=None):
-    p = _real(value, name, owner, ndim=(1,))
-    if length is not None and p.shape[0] != length:
-        raise ValueError(
-            f"{owner}: {name} has {p.shape[0]} entries but there are {length} outcomes"
-        )
-    if (p < 0).any():
-        i = int(np.argmax(p < 0))
-        raise ValueError(
-            f"{owner}: {name} must be non-negative; got {float(p[i])!r} at index {i}"
-        )
-    total = float(p.sum())
-    if abs(total - 1.0) > _SUM_TOL:
-        raise ValueError(f"{owner}: {name} must sum to 1; got sum({name})={total!r}")
-    return p / total
-
-
-# --------------------------------------------------------------------------------------
-# joint tables
-# --------------------------------------------------------------------------------------
+__all__ = ["JointDistribution"]
 
 
 def _as_names(names, owner, what):
@@ -105,6 +31,88 @@ def _as_names(names, owner, what):
     if not all(isinstance(n, str) for n in out):
         raise TypeError(f"{owner}: {what} must contain variable names; got {names!r}")
     return out
+
+
+def _variable_values(variables, owner):
+    """Each variable's values as a tuple, and a value -> position map for each."""
+    if not isinstance(variables, Mapping) or not variables:
+        raise TypeError(
+            f"{owner}: variables must be a non-empty mapping name -> values; "
+            f"got {variables!r}"
+        )
+    for name in variables:
+        if not isinstance(name, str):
+            raise TypeError(f"{owner}: variable names must be str; got {name!r}")
+    values = {}
+    index = {}
+    for name in variables:
+        vals = tuple(variables[name])
+        if not vals:
+            raise ValueError(f"{owner}: variable {name!r} has no values")
+        try:
+            lookup = {v: i for i, v in enumerate(vals)}
+        except TypeError:
+            raise TypeError(
+                f"{owner}: values of {name!r} must be hashable; got {vals!r}"
+            ) from None
+        if len(lookup) != len(vals):
+            raise ValueError(
+                f"{owner}: values of {name!r} must be distinct; got {vals!r}"
+            )
+        values[name] = vals
+        index[name] = lookup
+    return values, index
+
+
+def _probability_table(table, shape, names, normalize, owner):
+    """The table as a float array of the given shape, non-negative, summing to 1."""
+    table = finite_array(table, "table", owner)
+    if table.shape != shape:
+        raise ValueError(
+            f"{owner}: table has shape {table.shape} but the variables "
+            f"{names} have {shape} values"
+        )
+    if (table < 0).any():
+        where = tuple(int(i) for i in np.argwhere(table < 0)[0])
+        raise ValueError(
+            f"{owner}: probabilities must be non-negative; got "
+            f"{float(table[where])!r} at index {where}"
+        )
+    total = float(table.sum())
+    if normalize:
+        if total <= 0:
+            raise ValueError(f"{owner}: table sums to {total!r}; cannot normalize")
+    elif abs(total - 1.0) > SUM_TOL:
+        raise ValueError(
+            f"{owner}: probabilities must sum to 1; got sum(table)={total!r} "
+            "(pass normalize=True to rescale weights)"
+        )
+    return table / total
+
+
+def _paired_samples(samples, owner):
+    """The samples as 1-D arrays of one common, non-zero length."""
+    if not samples:
+        raise TypeError(f"{owner}: give at least one variable as name=array")
+    arrays = {}
+    length = None
+    for name, data in samples.items():
+        arr = np.asarray(data)
+        if arr.ndim != 1:
+            raise ValueError(
+                f"{owner}: samples of {name!r} must be 1-D; got shape {arr.shape}"
+            )
+        if length is None:
+            length = arr.shape[0]
+        elif arr.shape[0] != length:
+            raise ValueError(
+                f"{owner}: all variables need the same number of samples; "
+                f"{name!r} has {arr.shape[0]}, expected {length}"
+            )
+        arrays[name] = arr
+    if length == 0:
+        raise ValueError(f"{owner}: no samples given")
+    return arrays
 
 
 class JointDistribution:
@@ -140,58 +148,10 @@ class JointDistribution:
 
     def __init__(self, variables, table, *, normalize=False):
         owner = "JointDistribution"
-        if not isinstance(variables, Mapping) or not variables:
-            raise TypeError(
-                f"{owner}: variables must be a non-empty mapping name -> values; "
-                f"got {variables!r}"
-            )
-        names = tuple(variables)
-        for name in names:
-            if not isinstance(name, str):
-                raise TypeError(f"{owner}: variable names must be str; got {name!r}")
-        values = {}
-        index = {}
-        for name in names:
-            vals = tuple(variables[name])
-            if not vals:
-                raise ValueError(f"{owner}: variable {name!r} has no values")
-            try:
-                lookup = {v: i for i, v in enumerate(vals)}
-            except TypeError:
-                raise TypeError(
-                    f"{owner}: values of {name!r} must be hashable; got {vals!r}"
-                ) from None
-            if len(lookup) != len(vals):
-                raise ValueError(
-                    f"{owner}: values of {name!r} must be distinct; got {vals!r}"
-                )
-            values[name] = vals
-            index[name] = lookup
-        table = _real(table, "table", owner)
+        values, index = _variable_values(variables, owner)
+        names = tuple(values)
         shape = tuple(len(values[n]) for n in names)
-        if table.shape != shape:
-            raise ValueError(
-                f"{owner}: table has shape {table.shape} but the variables "
-                f"{names} have {shape} values"
-            )
-        if (table < 0).any():
-            where = tuple(int(i) for i in np.argwhere(table < 0)[0])
-            raise ValueError(
-                f"{owner}: probabilities must be non-negative; got "
-                f"{float(table[where])!r} at index {where}"
-            )
-        total = float(table.sum())
-        if normalize:
-            if total <= 0:
-                raise ValueError(f"{owner}: table sums to {total!r}; cannot normalize")
-            table = table / total
-        elif abs(total - 1.0) > _SUM_TOL:
-            raise ValueError(
-                f"{owner}: probabilities must sum to 1; got sum(table)={total!r} "
-                "(pass normalize=True to rescale weights)"
-            )
-        else:
-            table = table / total
+        table = _probability_table(table, shape, names, normalize, owner)
         table.setflags(write=False)
         self._names = names
         self._values = values
@@ -258,27 +218,7 @@ class JointDistribution:
         >>> print(j.probability(x=1, y=1), j.values["y"])
         0.5 (0, 1)
         """
-        owner = "JointDistribution.from_samples"
-        if not samples:
-            raise TypeError(f"{owner}: give at least one variable as name=array")
-        arrays = {}
-        length = None
-        for name, data in samples.items():
-            arr = np.asarray(data)
-            if arr.ndim != 1:
-                raise ValueError(
-                    f"{owner}: samples of {name!r} must be 1-D; got shape {arr.shape}"
-                )
-            if length is None:
-                length = arr.shape[0]
-            elif arr.shape[0] != length:
-                raise ValueError(
-                    f"{owner}: all variables need the same number of samples; "
-                    f"{name!r} has {arr.shape[0]}, expected {length}"
-                )
-            arrays[name] = arr
-        if length == 0:
-            raise ValueError(f"{owner}: no samples given")
+        arrays = _paired_samples(samples, "JointDistribution.from_samples")
         codes = []
         variables = {}
         for name, arr in arrays.items():
@@ -288,6 +228,7 @@ class JointDistribution:
         shape = tuple(len(v) for v in variables.values())
         flat = np.ravel_multi_index(codes, shape)
         counts = np.bincount(flat, minlength=math.prod(shape)).reshape(shape)
+        length = next(iter(arrays.values())).shape[0]
         return cls(variables, counts / length)
 
     # ---- inspection -------------------------------------------------------------
@@ -666,378 +607,3 @@ class JointDistribution:
 
 def _fmt_assign(given):
     return ", ".join(f"{k}={v!r}" for k, v in given.items())
-
-
-# --------------------------------------------------------------------------------------
-# Bayes' rule
-# --------------------------------------------------------------------------------------
-
-
-def _prior_likelihood(prior, likelihood, owner):
-    if isinstance(prior, Mapping):
-        if not isinstance(likelihood, Mapping):
-            raise TypeError(
-                f"{owner}: prior is a mapping, so likelihood must be one too; "
-                f"got {likelihood!r}"
-            )
-        keys = list(prior)
-        if set(keys) != set(likelihood):
-            raise ValueError(
-                f"{owner}: prior and likelihood must name the same hypotheses; got "
-                f"{sorted(map(repr, keys))} and {sorted(map(repr, likelihood))}"
-            )
-        p = [prior[k] for k in keys]
-        lik = [likelihood[k] for k in keys]
-    else:
-        keys = None
-        p, lik = prior, likelihood
-    p = _probabilities(p, "prior", owner)
-    lik = _real(lik, "likelihood", owner, ndim=(1,))
-    if lik.shape != p.shape:
-        raise ValueError(
-            f"{owner}: likelihood has {lik.shape[0]} entries but prior has {p.shape[0]}"
-        )
-    bad = (lik < 0) | (lik > 1)
-    if bad.any():
-        i = int(np.argmax(bad))
-        raise ValueError(
-            f"{owner}: likelihood P(evidence | hypothesis) must lie in [0, 1]; got "
-            f"{float(lik[i])!r} at index {i}"
-        )
-    return keys, p, lik
-
-
-def total_probability(prior, likelihood):
-    """Law of total probability: ``P(E) = sum_h P(E | h) P(h)``.
-
-    Parameters
-    ----------
-    prior : array_like or mapping
-        ``P(h)`` for each hypothesis (summing to 1).
-    likelihood : array_like or mapping
-        ``P(E | h)`` for each hypothesis, in the same order (or with the same keys).
-
-    Examples
-    --------
-    d2l's HIV test: P(H = 1) = 0.0015, P(D1 = 1 | H = 1) = 1, P(D1 = 1 | H = 0) = 0.01.
-
-    >>> from numeric.probability import total_probability
-    >>> print(round(total_probability([0.9985, 0.0015], [0.01, 1.0]), 6))
-    0.011485
-    """
-    _, p, lik = _prior_likelihood(prior, likelihood, "total_probability")
-    return float(np.dot(p, lik))
-
-
-def bayes(prior, likelihood):
-    """Posterior ``P(h | E) = P(E | h) P(h) / P(E)`` over a finite set of hypotheses.
-
-    Parameters
-    ----------
-    prior : array_like or mapping
-        ``P(h)`` for each hypothesis (summing to 1).
-    likelihood : array_like or mapping
-        ``P(E | h)`` for each hypothesis.  For several conditionally independent
-        pieces of evidence pass the product of their likelihoods, or apply
-        :func:`bayes` repeatedly.
-
-    Returns
-    -------
-    numpy.ndarray or dict
-        The normalised posterior, a dict when ``prior`` is a mapping.
-
-    Raises
-    ------
-    ValueError
-        If the evidence has probability zero under the prior.
-
-    Examples
-    --------
-    >>> from numeric.probability import bayes
-    >>> post = bayes({"H=0": 0.9985, "H=1": 0.0015}, {"H=0": 0.01, "H=1": 1.0})
-    >>> print(round(post["H=1"], 4))
-    0.1306
-    >>> both = bayes([0.9985, 0.0015], [0.01 * 0.03, 1.0 * 0.98])
-    >>> print(round(float(both[1]), 4))
-    0.8307
-    """
-    keys, p, lik = _prior_likelihood(prior, likelihood, "bayes")
-    joint = p * lik
-    evidence = joint.sum()
-    if evidence <= 0:
-        raise ValueError(
-            "bayes: the evidence has probability zero under this prior "
-            "(every hypothesis with prior mass gives it likelihood 0)"
-        )
-    post = joint / evidence
-    if keys is None:
-        return post
-    return {k: float(v) for k, v in zip(keys, post, strict=True)}
-
-
-# --------------------------------------------------------------------------------------
-# expectations, variances and covariances: exact or from samples
-# --------------------------------------------------------------------------------------
-
-
-def _ddof(ddof, probs, owner):
-    if probs is not None:
-        if ddof is not None:
-            raise ValueError(
-                f"{owner}: ddof applies to samples only; it must be omitted when "
-                "probs is given"
-            )
-        return 0
-    if ddof is None:
-        return 1
-    if isinstance(ddof, bool) or not isinstance(ddof, (int, np.integer)) or ddof < 0:
-        raise ValueError(f"{owner}: ddof must be a non-negative integer; got {ddof!r}")
-    return int(ddof)
-
-
-def _values_probs(values, probs, owner, name="values", ndim=(1,)):
-    x = _real(values, name, owner, ndim=ndim)
-    if x.shape[0] == 0:
-        raise ValueError(f"{owner}: {name} is empty")
-    if probs is None:
-        return x, None
-    return x, _probabilities(probs, "probs", owner, length=x.shape[0])
-
-
-def _check_samples(n, ddof, owner):
-    if n <= ddof:
-        raise ValueError(f"{owner}: need more than ddof={ddof} samples; got {n}")
-
-
-def expectation(values, probs=None, *, f=None):
-    """``E[f(X)]``: exact for a discrete distribution, or the sample mean.
-
-    Parameters
-    ----------
-    values : array_like, 1-D
-        Outcomes (with ``probs``) or samples (without).
-    probs : array_like, optional
-        Probability of each outcome; omit for samples.
-    f : callable, optional
-        Applied elementwise (vectorised) to the values before averaging.
-
-    Examples
-    --------
-    d2l's investment: lose everything with probability 0.5, double with 0.4,
-    tenfold with 0.1.
-
-    >>> from numeric.probability import expectation
-    >>> print(round(expectation([0, 2, 10], [0.5, 0.4, 0.1]), 12))
-    1.8
-    >>> utility = {0: -1.0, 2: 2.0, 10: 4.0}
-    >>> print(round(expectation([0, 2, 10], [0.5, 0.4, 0.1],
-    ...                         f=lambda r: [utility[v] for v in r]), 12))
-    0.7
-    """
-    owner = "expectation"
-    x, p = _values_probs(values, probs, owner)
-    if f is not None:
-        fx = _real(f(x), "f(values)", owner, ndim=(1,))
-        if fx.shape != x.shape:
-            raise ValueError(
-                f"{owner}: f(values) must keep the shape {x.shape} of values; got "
-                f"{fx.shape}"
-            )
-        x = fx
-    if p is None:
-        return float(np.mean(x))
-    return float(np.dot(p, x))
-
-
-def variance(values, probs=None, *, ddof=None):
-    """``Var[X]``: exact (``E[(X - E X)^2]``) or the sample variance.
-
-    Parameters
-    ----------
-    values : array_like, 1-D
-        Outcomes (with ``probs``) or samples (without).
-    probs : array_like, optional
-        Probability of each outcome; omit for samples.
-    ddof : int, optional
-        Samples only: the divisor is ``len(values) - ddof`` (default 1, unbiased).
-
-    Examples
-    --------
-    >>> from numeric.probability import variance
-    >>> print(round(variance([0, 2, 10], [0.5, 0.4, 0.1]), 12))
-    8.36
-    >>> print(variance([1.0, 2.0, 3.0, 4.0]))
-    1.6666666666666667
-    """
-    return covariance(values, values, probs, ddof=ddof)
-
-
-def std(values, probs=None, *, ddof=None):
-    """Standard deviation, the square root of :func:`variance`.
-
-    Examples
-    --------
-    >>> from numeric.probability import std
-    >>> print(std([-1.0, 1.0], [0.5, 0.5]))
-    1.0
-    """
-    return math.sqrt(variance(values, probs, ddof=ddof))
-
-
-def covariance(x, y, probs=None, *, ddof=None):
-    """``Cov[X, Y] = E[(X - E X)(Y - E Y)]``, exact or from paired samples.
-
-    Parameters
-    ----------
-    x, y : array_like, 1-D
-        Paired outcomes ``(x[i], y[i])`` with probability ``probs[i]``, or paired
-        samples.
-    probs : array_like, optional
-        Joint probability of each pair; omit for samples.
-    ddof : int, optional
-        Samples only: divisor ``len(x) - ddof`` (default 1, as ``numpy.cov``).
-
-    Examples
-    --------
-    d2l's example: X in {1, 3}, Y in {-1, 3}, equal values paired with probability
-    p / 2 each; the covariance is 4p - 2.
-
-    >>> from numeric.probability import covariance
-    >>> p = 0.9
-    >>> print(round(covariance([1, 1, 3, 3], [-1, 3, -1, 3],
-    ...                        [p / 2, (1 - p) / 2, (1 - p) / 2, p / 2]), 12))
-    1.6
-    """
-    owner = "covariance"
-    d = _ddof(ddof, probs, owner)
-    xs, p = _values_probs(x, probs, owner, "x")
-    ys = _real(y, "y", owner, ndim=(1,))
-    if ys.shape != xs.shape:
-        raise ValueError(
-            f"{owner}: x and y must have the same length; got {xs.shape[0]} and "
-            f"{ys.shape[0]}"
-        )
-    if p is None:
-        _check_samples(xs.shape[0], d, owner)
-        dx = xs - xs.mean()
-        dy = ys - ys.mean()
-        return float(np.dot(dx, dy) / (xs.shape[0] - d))
-    dx = xs - np.dot(p, xs)
-    dy = ys - np.dot(p, ys)
-    return float(np.dot(p, dx * dy))
-
-
-def correlation(x, y, probs=None):
-    """Pearson correlation ``Cov[X, Y] / (sd X sd Y)``, exact or from samples.
-
-    Examples
-    --------
-    >>> from numeric.probability import correlation
-    >>> p = 0.9
-    >>> print(round(correlation([1, 1, 3, 3], [-1, 3, -1, 3],
-    ...                         [p / 2, (1 - p) / 2, (1 - p) / 2, p / 2]), 12))
-    0.8
-    """
-    c = covariance(x, y, probs, ddof=None if probs is not None else 1)
-    vx = covariance(x, x, probs, ddof=None if probs is not None else 1)
-    vy = covariance(y, y, probs, ddof=None if probs is not None else 1)
-    if vx <= 0 or vy <= 0:
-        raise ValueError(
-            f"correlation: undefined because a variance is zero (Var X={vx!r}, "
-            f"Var Y={vy!r})"
-        )
-    return float(np.clip(c / math.sqrt(vx * vy), -1.0, 1.0))
-
-
-def covariance_matrix(values, probs=None, *, ddof=None):
-    """Covariance matrix of a random vector, exact or from samples.
-
-    Parameters
-    ----------
-    values : array_like, shape (m, d)
-        Row ``i`` is an outcome (with ``probs``) or a sample (without) of the
-        ``d``-dimensional vector.
-    probs : array_like, shape (m,), optional
-        Probability of each row; omit for samples.
-    ddof : int, optional
-        Samples only: divisor ``m - ddof`` (default 1, as ``numpy.cov``).
-
-    Returns
-    -------
-    numpy.ndarray, shape (d, d)
-        ``Sigma``, so that ``v @ Sigma @ v`` is ``Var(v . X)`` for any vector ``v``.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from numeric.probability import covariance_matrix, variance
-    >>> pts = np.array([[0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
-    >>> probs = [0.2, 0.3, 0.5]
-    >>> sigma = covariance_matrix(pts, probs)
-    >>> v = np.array([2.0, -1.0])
-    >>> print(round(float(v @ sigma @ v), 12), round(variance(pts @ v, probs), 12))
-    1.09 1.09
-    """
-    owner = "covariance_matrix"
-    d = _ddof(ddof, probs, owner)
-    x, p = _values_probs(values, probs, owner, ndim=(2,))
-    if p is None:
-        _check_samples(x.shape[0], d, owner)
-        centred = x - x.mean(axis=0)
-        out = centred.T @ centred / (x.shape[0] - d)
-    else:
-        centred = x - p @ x
-        out = (centred * p[:, None]).T @ centred
-    # The products are symmetric in exact arithmetic only; make the result exactly so.
-    return 0.5 * (out + out.T)
-
-
-# --------------------------------------------------------------------------------------
-# Chebyshev
-# --------------------------------------------------------------------------------------
-
-
-def chebyshev_bound(k):
-    """Chebyshev's inequality: ``P(|X - mu| >= k sigma) <= 1 / k^2`` (capped at 1).
-
-    Holds for every distribution with a finite variance.
-
-    Examples
-    --------
-    >>> from numeric.probability import chebyshev_bound
-    >>> print(round(chebyshev_bound(2.0**0.5), 12))  # half the mass beyond sqrt(2) sd
-    0.5
-    """
-    k = _real(k, "k", "chebyshev_bound")
-    if (k <= 0).any():
-        raise ValueError(f"chebyshev_bound: k must be > 0; got k={k!r}")
-    out = np.minimum(1.0, 1.0 / (k * k))
-    return float(out) if out.ndim == 0 else out
-
-
-def chebyshev_interval(mean, sd, coverage):
-    """Interval ``mean +- k sd`` holding at least ``coverage`` of any distribution.
-
-    ``k = 1 / sqrt(1 - coverage)``, from Chebyshev's inequality.
-
-    Examples
-    --------
-    d2l: at least 50% of the mass lies within sqrt(2) standard deviations.
-
-    >>> from numeric.probability import chebyshev_interval
-    >>> lo, hi = chebyshev_interval(0.0, 1.0, 0.5)
-    >>> print(round(hi, 12), round(2 ** 0.5, 12))
-    1.414213562373 1.414213562373
-    """
-    owner = "chebyshev_interval"
-    mean = float(_real(mean, "mean", owner, ndim=(0,)))
-    sd = float(_real(sd, "sd", owner, ndim=(0,)))
-    coverage = float(_real(coverage, "coverage", owner, ndim=(0,)))
-    if sd < 0:
-        raise ValueError(f"{owner}: sd must be >= 0; got sd={sd!r}")
-    if not 0 <= coverage < 1:
-        raise ValueError(
-            f"{owner}: coverage must lie in [0, 1); got coverage={coverage!r}"
-        )
-    k = 1.0 / math.sqrt(1.0 - coverage)
-    return mean - k * sd, mean + k * sd

@@ -9,12 +9,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from numeric.finite_diff import (
-    _check_callable,
-    _check_real_scalar,
-    _scalar_value,
-    derivative,
-)
+from numeric.calculus.univariate import derivative
+from numeric.validation import check_callable, real_scalar, scalar_result
 
 __all__ = ["TangentLine", "tangent_line"]
 
@@ -49,7 +45,7 @@ def tangent_line(f, x0, **options):
     x0 : float
         The point of contact; must be finite.
     **options
-        Passed to :func:`numeric.finite_diff.derivative` (``method``, ``step``...).
+        Passed to :func:`numeric.derivative` (``method``, ``step``...).
 
     Returns
     -------
@@ -63,10 +59,10 @@ def tangent_line(f, x0, **options):
     >>> round(slope, 10), round(intercept, 10)
     (2.0, -3.0)
     """
-    _check_callable(f, "tangent_line")
-    x0 = _check_real_scalar(x0, "x0", "tangent_line")
+    check_callable(f, "tangent_line")
+    x0 = real_scalar(x0, "x0", "tangent_line")
     if "full_output" in options or "n" in options:
         raise TypeError("tangent_line: options full_output and n are not accepted")
     slope = float(derivative(f, x0, **options))
-    y0 = _scalar_value(f(x0), "tangent_line", f"x0 = {x0!r}")
+    y0 = scalar_result(f(x0), "tangent_line", f"x0 = {x0!r}")
     return TangentLine(slope, y0 - slope * x0)

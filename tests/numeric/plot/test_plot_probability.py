@@ -24,7 +24,7 @@ from numeric.distributions import (  # noqa: E402
     Poisson,
     Uniform,
 )
-from numeric.plot_probability import (  # noqa: E402
+from numeric.plot.probability import (  # noqa: E402
     plot_central_limit,
     plot_clt_binomial,
     plot_covariance_examples,
@@ -218,7 +218,7 @@ def test_probability_modules_import_without_matplotlib():
         "import sys; sys.modules['matplotlib'] = None\n"
         "import numeric.distributions, numeric.probability, numeric.simulate\n"
         "try:\n"
-        "    import numeric.plot_probability\n"
+        "    import numeric.plot.probability\n"
         "except ImportError:\n"
         "    print('plots need matplotlib')\n"
     )

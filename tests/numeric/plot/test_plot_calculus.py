@@ -74,7 +74,7 @@ def test_numeric_imports_without_matplotlib():
     code = (
         "import sys\n"
         "sys.modules['matplotlib'] = None\n"
-        "import numeric, numeric.finite_diff, numeric.gradcheck, numeric.tangent\n"
+        "import numeric, numeric.calculus, numeric.validation\n"
         "line = numeric.tangent_line(lambda x: 3 * x**2 - 4 * x, 1.0)\n"
         "print(f'{line.slope:.9f} {line.intercept:.9f}')\n"
     )

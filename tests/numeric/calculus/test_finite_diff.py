@@ -1,4 +1,4 @@
-"""numeric.finite_diff: d2l's numerical limit, the adaptive derivative, its API.
+"""numeric.calculus: d2l's numerical limit, the adaptive derivative, its API.
 
 References are exact (polynomials, closed forms checked against mpmath) and never our
 own output.  Accuracy claims over the issue's benchmark suite are in

@@ -150,7 +150,7 @@ def test_complex_step_within_two_ulp_with_one_evaluation():
 
 # --------------------------------------------------- truthful error estimates
 
-_UNARY = [
+_NUMPY_AND_MPMATH_UNARY = [
     (np.sin, mp.sin),
     (np.cos, mp.cos),
     (np.tanh, mp.tanh),
@@ -170,7 +170,7 @@ def random_composition(rng, depth):
         return (lambda t: a * t + b), (lambda t: mp.mpf(a) * t + mp.mpf(b))
     r = rng.random()
     if r < 0.6:
-        u, um = _UNARY[rng.integers(len(_UNARY))]
+        u, um = _NUMPY_AND_MPMATH_UNARY[rng.integers(len(_NUMPY_AND_MPMATH_UNARY))]
         g, gm = random_composition(rng, depth - 1)
         return (lambda t: u(g(t))), (lambda t: um(gm(t)))
     g, gm = random_composition(rng, depth - 1)

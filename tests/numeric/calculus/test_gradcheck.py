@@ -14,7 +14,8 @@ from hypothesis.extra.numpy import arrays
 
 from numeric import GradCheckResult, assert_grad_close, check_grad
 
-_PHI = [
+# Smooth functions phi with their derivatives phi', the terms of random_smooth.
+_SMOOTH_PAIRS = [
     (np.sin, np.cos),
     (np.tanh, lambda t: 1 - np.tanh(t) ** 2),
     (lambda t: np.log1p(t * t), lambda t: 2 * t / (1 + t * t)),
@@ -27,15 +28,15 @@ def random_smooth(rng, n, k=4):
     B = rng.normal(size=(k, n))
     c = rng.uniform(-1, 1, k)
     a = rng.uniform(-2, 2, k)
-    kinds = rng.integers(0, len(_PHI), k)
+    kinds = rng.integers(0, len(_SMOOTH_PAIRS), k)
 
     def f(v):
         u = B @ v + c
-        return sum(a[i] * _PHI[kinds[i]][0](u[i]) for i in range(k))
+        return sum(a[i] * _SMOOTH_PAIRS[kinds[i]][0](u[i]) for i in range(k))
 
     def grad(v):
         u = B @ v + c
-        return sum(a[i] * _PHI[kinds[i]][1](u[i]) * B[i] for i in range(k))
+        return sum(a[i] * _SMOOTH_PAIRS[kinds[i]][1](u[i]) * B[i] for i in range(k))
 
     return f, grad
 

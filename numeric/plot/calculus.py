@@ -9,8 +9,8 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
-from numeric.finite_diff import _check_callable, _check_real_scalar
-from numeric.tangent import tangent_line
+from numeric.calculus.tangent import tangent_line
+from numeric.validation import check_callable, real_scalar
 
 __all__ = ["plot_tangent"]
 
@@ -31,7 +31,7 @@ def plot_tangent(f, x0, xs=None, *, label="f(x)", figsize=(3.5, 2.5), **options)
     figsize : tuple, default (3.5, 2.5)
         Figure size in inches.
     **options
-        Passed to :func:`numeric.tangent.tangent_line` (the derivative's options).
+        Passed to :func:`numeric.tangent_line` (the derivative's options).
 
     Returns
     -------
@@ -45,8 +45,8 @@ def plot_tangent(f, x0, xs=None, *, label="f(x)", figsize=(3.5, 2.5), **options)
     >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     ['f(x)', 'Tangent line (x=1)']
     """
-    _check_callable(f, "plot_tangent")
-    x0 = _check_real_scalar(x0, "x0", "plot_tangent")
+    check_callable(f, "plot_tangent")
+    x0 = real_scalar(x0, "x0", "plot_tangent")
     if xs is None:
         xs = np.arange(0.0, 3.0, 0.1)
     xs = np.asarray(xs, dtype=float)

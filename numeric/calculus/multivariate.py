@@ -1,0 +1,322 @@
+"""Gradients, Jacobians and Hessians by adaptive finite differences.
+
+The step search of :func:`numeric.derivative` runs over the coordinates of ``x``: one
+search per coordinate, in lock-step, where every evaluation of a vector-valued ``f``
+serves all its outputs (:func:`jacobian`, :func:`gradient`).  :func:`hessian` runs
+adaptive second differences on the axes, then builds each mixed term from two new
+evaluations per level, reusing the axis points.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from numeric.calculus.complex_step import COMPLEX_STEP_REL_ERROR, complex_step_jacobian
+from numeric.calculus.evaluators import CoordinateEvaluator
+from numeric.calculus.search import StepSearch
+from numeric.calculus.stencils import CENTRAL
+from numeric.calculus.tuning import ERROR_SAFETY, STEP_RATIO
+from numeric.calculus.univariate import (
+    METHODS,
+    DerivativeResult,
+    check_step,
+    stencil_mode,
+)
+from numeric.validation import check_callable, check_choice, real_points
+
+__all__ = ["gradient", "hessian", "jacobian"]
+
+
+def _coordinates(f, x, owner):
+    """x as float64 (its shape kept) and an evaluator of f along its coordinates."""
+    xf, dtype = real_points(x, owner)
+    if xf.size == 0:
+        raise ValueError(
+            f"{owner}: x must have at least one element; got shape {xf.shape}"
+        )
+    return xf, CoordinateEvaluator(f, xf.reshape(-1), dtype, owner, xf.shape)
+
+
+def _search_at(evaluator, n, mode, allow_switch):
+    """f(x) (flat), and a search over the coordinates that starts from it."""
+    flat = evaluator.x
+    f0 = evaluator.at(flat.astype(evaluator.dtype))
+    search = StepSearch(
+        evaluator,
+        flat,
+        n,
+        2,
+        mode,
+        float(np.finfo(evaluator.dtype).eps),
+        allow_switch=allow_switch,
+        outputs=evaluator.outputs,
+        f0=np.tile(f0.reshape(1, -1), (flat.size, 1)),
+    )
+    return f0, search
+
+
+def _jacobian_core(f, x, method, step, owner):
+    """Values (M, N), errors (M, N), total evaluations, success (M, N), shapes."""
+    check_callable(f, owner)
+    method = check_choice(method, "method", owner, METHODS)
+    xf, evaluator = _coordinates(f, x, owner)
+    if method == "complex":
+        val, out_shape = complex_step_jacobian(f, xf, owner)
+        err = COMPLEX_STEP_REL_ERROR * np.abs(val)
+        return val, err, xf.size, np.isfinite(val), out_shape, xf.shape
+    _, search = _search_at(evaluator, 1, stencil_mode(method), method == "central")
+    if step is not None:
+        h = check_step(step, xf.shape, owner)
+        val, err = search.fixed_step(h, True)
+        success = np.isfinite(val) & np.isfinite(err)
+    else:
+        val, err, _, success = search.run()
+    return val.T, err.T, evaluator.calls, success.T, evaluator.out_shape, xf.shape
+
+
+def jacobian(f, x, *, method="central", step=None, full_output=False):
+    """Jacobian of ``f: R^n -> R^m`` by adaptive finite differences.
+
+    Each coordinate of ``x`` gets its own adaptive step search (about ten
+    evaluations); every evaluation serves all outputs of ``f``.
+
+    Parameters
+    ----------
+    f : callable
+        Takes an array of ``x``'s shape, returns an array of any fixed shape.
+    x : array_like
+        The point; every value must be finite.
+    method : {"central", "forward", "backward", "complex"}, default "central"
+        As in :func:`derivative`; ``"complex"`` costs one evaluation per coordinate.
+    step : float or array_like, optional
+        A fixed step per coordinate instead of the search (central differences).
+    full_output : bool, default False
+        Return a :class:`DerivativeResult` (``nfev`` is the total).
+
+    Returns
+    -------
+    numpy.ndarray or DerivativeResult
+        Shape ``f(x).shape + x.shape``: entry ``[i..., j...]`` is
+        ``d f[i...] / d x[j...]``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> A = np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
+    >>> np.allclose(jacobian(lambda v: A @ v, np.array([0.5, -1.0])), A)
+    True
+    """
+    val, err, nfev, success, out_shape, in_shape = _jacobian_core(
+        f, x, method, step, "jacobian"
+    )
+    shape = tuple(out_shape) + tuple(in_shape)
+    value = val.reshape(shape)
+    if not full_output:
+        return value
+    return DerivativeResult(
+        value, err.reshape(shape), int(nfev), success.reshape(shape)
+    )
+
+
+def gradient(f, x, *, method="central", step=None, full_output=False):
+    """Gradient of a scalar function of an array, by adaptive finite differences.
+
+    Parameters
+    ----------
+    f : callable
+        Takes an array of ``x``'s shape and returns a scalar.
+    x : array_like
+        The point; every value must be finite.
+    method : {"central", "forward", "backward", "complex"}, default "central"
+        As in :func:`derivative`.
+    step : float or array_like, optional
+        A fixed step per coordinate instead of the search.
+    full_output : bool, default False
+        Return a :class:`DerivativeResult` (``nfev`` is the total).
+
+    Returns
+    -------
+    numpy.ndarray or DerivativeResult
+        The gradient, with ``x``'s shape.
+
+    Raises
+    ------
+    ValueError
+        If ``f`` does not return a scalar (use :func:`jacobian`), or for the bad
+        inputs listed in :func:`derivative`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> g = gradient(lambda v: 3 * v[0] ** 2 + 5 * np.exp(v[1]), np.array([1.0, 0.0]))
+    >>> g.round(10)
+    array([6., 5.])
+    """
+    val, err, nfev, success, out_shape, in_shape = _jacobian_core(
+        f, x, method, step, "gradient"
+    )
+    if tuple(out_shape) != ():
+        raise ValueError(
+            f"gradient: f must return a scalar; got shape {tuple(out_shape)} "
+            "(use jacobian for vector-valued f)"
+        )
+    value = val.reshape(in_shape)
+    if not full_output:
+        return value
+    return DerivativeResult(
+        value, err.reshape(in_shape), int(nfev), success.reshape(in_shape)
+    )
+
+
+def _mixed_differences(evaluator, f0, x, i, j, steps_i, steps_j, eps_f):
+    """The mixed second difference of coordinates i, j and its rounding bound, per
+    level of steps; None where a step vanishes in f's dtype.
+    """
+    xi, xj = x[i], x[j]
+    dir_i = -1.0 if xi < 0 else 1.0
+    dir_j = -1.0 if xj < 0 else 1.0
+    vals, rnds = [], []
+    for hi, hj in zip(steps_i, steps_j, strict=True):
+        oi = float(np.asarray(xi + dir_i * hi, dtype=evaluator.dtype))
+        oj = float(np.asarray(xj + dir_j * hj, dtype=evaluator.dtype))
+        a = abs(oi - xi) * dir_i
+        b = abs(oj - xj) * dir_j
+        if a == 0 or b == 0:
+            return None
+        fpa = evaluator.on_axis(i, xi + a)[0]
+        fma = evaluator.on_axis(i, xi - a)[0]
+        fpb = evaluator.on_axis(j, xj + b)[0]
+        fmb = evaluator.on_axis(j, xj - b)[0]
+        vec = x.astype(evaluator.dtype, copy=True)
+        vec[i] = xi + a
+        vec[j] = xj + b
+        fpp = evaluator.at(vec)[0]
+        vec[i] = xi - a
+        vec[j] = xj - b
+        fmm = evaluator.at(vec)[0]
+        num = fpp - fpa - fpb + 2.0 * f0 - fma - fmb + fmm
+        vals.append(num / (2.0 * a * b))
+        # Rounding of the seven values, and of the arguments inside f.
+        gi = abs(fpa - fma) / (2 * abs(a))
+        gj = abs(fpb - fmb) / (2 * abs(b))
+        mag = abs(fpp) + abs(fpa) + abs(fpb) + 2 * abs(f0) + abs(fma) + abs(fmb)
+        mag += abs(fmm) + 4 * (abs(xi) * gi + abs(xj) * gj)
+        rnds.append(eps_f * mag / (2.0 * abs(a * b)))
+    return vals, rnds
+
+
+def _mixed_richardson(vals, rnds):
+    """Richardson over the levels (even powers of the joint step): the entry with
+    the smallest error estimate, and that estimate.
+    """
+    T, R = [np.array(vals)], [np.array(rnds)]
+    best_e, best_v = math.inf, vals[-1]
+    for w in range(2, len(vals) + 1):
+        q = STEP_RATIO ** (2 * (w - 1)) - 1.0
+        Tp, Rp = T[-1], R[-1]
+        Tw = Tp[1:] + (Tp[1:] - Tp[:-1]) / q
+        Rw = Rp[1:] * (1 + 1 / q) + Rp[:-1] / q
+        for m in range(len(Tw)):
+            e = max(abs(Tw[m] - Tp[m + 1]), abs(Tw[m] - Tp[m])) + Rw[m]
+            if e < best_e:
+                best_e, best_v = e, Tw[m]
+        T.append(Tw)
+        R.append(Rw)
+    return best_v, best_e
+
+
+def _hessian_pair(evaluator, f0, x, i, j, steps_i, steps_j, eps_f, fixed):
+    """Mixed second derivative of coordinates i, j, and its reported error.
+
+    Adaptive (``fixed=False``): Richardson over the levels of steps.  Fixed: the
+    value at the first level, its error estimated from the second (half) step.
+    """
+    found = _mixed_differences(evaluator, f0, x, i, j, steps_i, steps_j, eps_f)
+    if found is None:
+        return math.nan, math.inf
+    vals, rnds = found
+    if fixed:
+        err = abs(vals[0] - vals[1]) / (1.0 - 0.25) + rnds[0]
+        return vals[0], ERROR_SAFETY * err
+    value, err = _mixed_richardson(vals, rnds)
+    return value, ERROR_SAFETY * err
+
+
+def _hessian_diagonal(search, step, shape, owner):
+    """The diagonal, its errors and success, and the steps for the mixed terms."""
+    if step is not None:
+        h = check_step(step, shape, owner)
+        d, e = search.fixed_step(h, True)
+        steps = [[hk, hk / 2.0] for hk in h]
+        success = np.isfinite(d[:, 0]) & np.isfinite(e[:, 0])
+        return d[:, 0], e[:, 0], success, steps
+    d, e, _, ok = search.run()
+    # The mixed terms use the four smallest steps of each axis' best window
+    # (cached already when that window had four steps): small truncation, and
+    # the same ladder positions on both axes, so the levels scale jointly.
+    return d[:, 0], e[:, 0], ok[:, 0].copy(), search.smallest_steps(4)
+
+
+def hessian(f, x, *, step=None, full_output=False):
+    """Hessian of a scalar function by adaptive second differences.
+
+    The diagonal comes from an adaptive search for ``d^2 f / dx_i^2`` on each axis
+    (points ``x +- h e_i``).  Each mixed entry reuses those axis points and adds two
+    evaluations per Richardson level,
+    ``[f(x+a+b) - f(x+a) - f(x+b) + 2 f(x) - f(x-a) - f(x-b) + f(x-a-b)] / (2 a b)``,
+    so the whole matrix costs about ``3 n**2`` evaluations.
+
+    Parameters
+    ----------
+    f : callable
+        Takes an array of ``x``'s shape and returns a scalar.
+    x : array_like
+        The point; every value must be finite.
+    step : float or array_like, optional
+        A fixed step per coordinate instead of the search (second-order stencils).
+    full_output : bool, default False
+        Return a :class:`DerivativeResult` (``nfev`` is the total).
+
+    Returns
+    -------
+    numpy.ndarray or DerivativeResult
+        Symmetric, of shape ``x.shape + x.shape``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> A = np.array([[2.0, 1.0], [0.0, 3.0]])
+    >>> H = hessian(lambda v: v @ A @ v, np.array([0.3, -0.7]))
+    >>> np.allclose(H, A + A.T)
+    True
+    """
+    owner = "hessian"
+    check_callable(f, owner)
+    xf, evaluator = _coordinates(f, x, owner)
+    f0, search = _search_at(evaluator, 2, CENTRAL, False)
+    if evaluator.out_shape != ():
+        raise ValueError(
+            f"{owner}: f must return a scalar; got shape {tuple(evaluator.out_shape)}"
+        )
+    N, f0, eps_f, fixed = xf.size, float(f0[0]), search.eps_f, step is not None
+    diag, diag_err, success, steps = _hessian_diagonal(search, step, xf.shape, owner)
+    H, E = np.diag(diag), np.diag(diag_err)
+    pair_ok = np.ones((N, N), dtype=bool)
+    for i in range(N):
+        for j in range(i + 1, N):
+            v, err = _hessian_pair(
+                evaluator, f0, search.x, i, j, steps[i], steps[j], eps_f, fixed
+            )
+            H[i, j] = H[j, i] = v
+            E[i, j] = E[j, i] = err
+            pair_ok[i, j] = pair_ok[j, i] = math.isfinite(v) and math.isfinite(err)
+    shape = xf.shape + xf.shape
+    value = H.reshape(shape)
+    if not full_output:
+        return value
+    succ = pair_ok & success[:, None] & success[None, :]
+    return DerivativeResult(
+        value, E.reshape(shape), int(evaluator.calls), succ.reshape(shape)
+    )
