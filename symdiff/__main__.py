@@ -4,4 +4,5 @@ import sys
 
 from symdiff.cli import main
 
-sys.exit(main())
+if __name__ == "__main__":  # not when a tool merely imports this module
+    sys.exit(main())

@@ -93,6 +93,12 @@ class Expr:
     shape : tuple of int
         Shape of the value; ``()`` for scalars.
 
+    Notes
+    -----
+    The operators (``+ - * / ** @``, ``e.T``) are defined here; printing (``str``,
+    ``_repr_latex_``) and the numpy-like methods (``e[0]``, ``e.sum()``,
+    ``e.reshape()``) live in upper layers and are attached by :mod:`symdiff.surface`.
+
     Examples
     --------
     >>> from symdiff import Symbol, sin

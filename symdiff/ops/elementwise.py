@@ -60,6 +60,9 @@ def _fn(
     sympy=None,
     code=None,
 ):
+    """Add the row of the unary elementwise function ``name`` (numpy's ``f``), with the
+    defaults they share: LaTeX ``\\operatorname{name}``, SymPy's function of the same
+    (or ``sympy_name``) name."""
     sp_name = sympy_name or name
     defop(
         name,

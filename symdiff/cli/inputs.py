@@ -1,0 +1,184 @@
+"""Reading the command line's text into values: expressions, --wrt symbols, --at points.
+
+Everything is read with the safe expression parser (:func:`symdiff.parse.parse`), never
+with ``eval``; anything unreadable raises :class:`UsageError` with one readable line.
+"""
+
+from __future__ import annotations
+
+import math
+
+from symdiff.cli.parser import UsageError
+from symdiff.core.errors import ParseError
+from symdiff.evaluate import evaluate
+from symdiff.parse import parse
+
+_LONGEST_SHOWN = 60  # characters of a bad expression quoted in the error message
+
+
+def parse_expression(text):
+    """The expression written in ``text``; bad syntax is a :class:`UsageError`.
+
+    Examples
+    --------
+    >>> print(parse_expression("x**2*sin(y)"))
+    x**2*sin(y)
+    >>> parse_expression("x +")
+    Traceback (most recent call last):
+    ...
+    symdiff.cli.parser.UsageError: cannot read the expression 'x +': ...
+    """
+    try:
+        return parse(text)
+    except ParseError as exc:
+        shown = text
+        if len(text) > _LONGEST_SHOWN:
+            shown = text[: _LONGEST_SHOWN - 3] + "..."
+        raise UsageError(f"cannot read the expression {shown!r}: {exc}") from None
+
+
+def symbols_by_name(expr):
+    """The free symbols of ``expr`` as ``{name: Symbol}``."""
+    return {s.name: s for s in expr.free_symbols}
+
+
+def _listing(known):
+    return ", ".join(sorted(known)) or "none"
+
+
+def _symbol_named(option, name, known):
+    """The symbol ``known[name]``; a name the expression lacks is bad input."""
+    if name not in known:
+        raise UsageError(
+            f"{option}: {name!r} is not a symbol of the expression (its symbols: "
+            f"{_listing(known)})"
+        )
+    return known[name]
+
+
+def wrt_symbols(expr, text, all_by_default=True):
+    """The symbols named by --wrt, in the order given.
+
+    Parameters
+    ----------
+    expr : Expr
+        The expression whose symbols may be named.
+    text : str or None
+        The value of --wrt: names separated by commas; None when it was not given.
+    all_by_default : bool
+        Without --wrt, take every symbol of ``expr`` (sorted by name); if False, only
+        an expression with exactly one symbol may leave --wrt out.
+
+    Examples
+    --------
+    >>> e = parse_expression("x*y*z")
+    >>> [s.name for s in wrt_symbols(e, "z, x")]
+    ['z', 'x']
+    >>> [s.name for s in wrt_symbols(e, None)]
+    ['x', 'y', 'z']
+    """
+    known = symbols_by_name(expr)
+    if text is None:
+        if not all_by_default and len(known) != 1:
+            raise UsageError(
+                f"--wrt is needed: the expression has the symbols {_listing(known)}"
+            )
+        return [known[name] for name in sorted(known)]
+    chosen = []
+    for name in (part.strip() for part in text.split(",")):
+        if not name:
+            raise UsageError(f"--wrt: empty symbol name in {text!r}")
+        symbol = _symbol_named("--wrt", name, known)
+        if symbol in chosen:
+            raise UsageError(f"--wrt: {name!r} is given twice")
+        chosen.append(symbol)
+    return chosen
+
+
+def ordered_symbols(expr, wrt):
+    """All symbols of ``expr``: those of ``wrt`` first, then the others by name.
+
+    This is the argument order of the functions that ``export`` writes and that
+    ``--check`` differentiates numerically.
+
+    Examples
+    --------
+    >>> e = parse_expression("a*b*c")
+    >>> [s.name for s in ordered_symbols(e, wrt_symbols(e, "c"))]
+    ['c', 'a', 'b']
+    """
+    rest = sorted((s for s in expr.free_symbols if s not in wrt), key=lambda s: s.name)
+    return list(wrt) + rest
+
+
+def require_scalar(expr, command):
+    """Raise :class:`UsageError` unless ``expr`` is a scalar (``command`` needs one)."""
+    if expr.shape:
+        raise UsageError(f"{command} needs a scalar expression, got shape {expr.shape}")
+
+
+def _split_top_level(text):
+    """Split at commas that are not inside parentheses or brackets."""
+    parts, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            parts.append(text[start:i])
+            start = i + 1
+    parts.append(text[start:])
+    return parts
+
+
+def read_point(expr, text):
+    """The values of --at as ``{Symbol: float}``; every symbol of ``expr`` needs one.
+
+    Parameters
+    ----------
+    expr : Expr
+        The expression to be evaluated at the point.
+    text : str
+        ``NAME=VALUE`` pairs separated by commas; a value may be a constant expression
+        such as ``pi/4`` (commas inside parentheses do not separate pairs).
+
+    Examples
+    --------
+    >>> e = parse_expression("x*y")
+    >>> {s.name: v for s, v in read_point(e, "y=2, x=max([1, 3])").items()}
+    {'y': 2.0, 'x': 3.0}
+    >>> read_point(e, "x=1")
+    Traceback (most recent call last):
+    ...
+    symdiff.cli.parser.UsageError: --at: no value given for y
+    """
+    known = symbols_by_name(expr)
+    values = {}
+    for part in _split_top_level(text):
+        name, eq, value = part.partition("=")
+        name = name.strip()
+        if not eq or not name or not value.strip():
+            raise UsageError(f"--at: expected NAME=VALUE, got {part.strip()!r}")
+        symbol = _symbol_named("--at", name, known)
+        if symbol in values:
+            raise UsageError(f"--at: {name} is given twice")
+        values[symbol] = _read_number(name, value)
+    missing = sorted(n for n, s in known.items() if s not in values)
+    if missing:
+        raise UsageError(f"--at: no value given for {', '.join(missing)}")
+    return values
+
+
+def _read_number(name, text):
+    """The finite number that ``text`` (a constant expression) stands for."""
+    try:
+        value = parse(text)
+    except ValueError as exc:
+        raise UsageError(f"--at: cannot read the value of {name}: {exc}") from None
+    if value.free_symbols or value.shape:
+        raise UsageError(f"--at: the value of {name} must be a number, got {text!r}")
+    number = float(evaluate(value))
+    if not math.isfinite(number):
+        raise UsageError(f"--at: the value of {name} must be finite, got {text!r}")
+    return number
