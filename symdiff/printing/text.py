@@ -54,8 +54,29 @@ def precedence(node):
         return PRODUCT
     if op == "neg":
         # -x*y and -x/y read as (-x)*y and (-x)/y, which build the same node
-        return PRODUCT if precedence(node.args[0]) == PRODUCT else UNARY
+        return PRODUCT if _minus_on_first_factor(node) else UNARY
     return OF_OP.get(op, ATOM)
+
+
+def _negation_rewrites(e):
+    """Building ``-e`` gives no ``neg`` node: --x -> x, -(a - b) -> b - a,
+    -(c*x) -> (-c)*x, -c -> a constant (the canonicalize rules)."""
+    return e.op in ("neg", "sub", "const") or (
+        e.op == "mul" and e.args[0].op == "const" and not e.args[0].shape
+    )
+
+
+def _minus_on_first_factor(node):
+    """Whether ``neg(a*b)`` or ``neg(a/b)`` may print as ``-a*b``, ``-a/b``.
+
+    Read back, the minus goes to the first factor, and ``(-a)*b`` builds ``-(a*b)``
+    again only if ``-a`` stays a ``neg`` node; otherwise it prints ``-(a*b)``.
+    """
+    a = node.args[0]
+    if precedence(a) != PRODUCT:
+        return False
+    factors = a.args[:1] if a.op == "div" else a.args
+    return not any(_negation_rewrites(f) for f in factors)
 
 
 def _is_one(e):
@@ -132,7 +153,9 @@ def text_layout(node):
     if op == "div":
         return [(node.args[0], PRODUCT, False), "/", (node.args[1], PRODUCT, True)]
     if op == "neg":
-        return ["-", (node.args[0], PRODUCT, False)]
+        if _minus_on_first_factor(node):
+            return ["-", (node.args[0], PRODUCT, False)]
+        return ["-", (node.args[0], UNARY, True)]
     if op == "pow":
         return [(node.args[0], POWER, True), "**", (node.args[1], UNARY, False)]
     pieces = [f"{op}("]

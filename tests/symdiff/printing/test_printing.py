@@ -67,3 +67,17 @@ def test_dot_draws_shared_nodes_once():
     assert dot.count('label="sin"') == 1
     assert dot.count("shape=") == 5  # x, sin, the exponent 2, pow, add
     assert dot.count("->") == 5
+
+
+def test_minus_over_a_product_whose_first_factor_rewrites_keeps_its_parentheses():
+    # -(a - b)*b would read back as ((b - a))*b: a different node
+    from symdiff import acos, grad, parse, symbols, tanh
+
+    a, b, x = symbols("a b x")
+    cases = [-((a - b) * b), -((a - b) / b), -(a * b), -(a / b), -(a**2), -(a + b)]
+    for e in cases:
+        assert parse(str(e), symbols=[a, b]) is e, str(e)
+    assert str(-((a - b) * b)) == "-((a - b)*b)"
+    assert str(-(a * b)) == "-a*b"
+    g = grad(acos(tanh(2 * x) / 2), x)  # found by hypothesis through the CLI
+    assert parse(str(g)) is g
