@@ -22,7 +22,7 @@ from numeric.autograd import (
     value_and_grad,
     zero_grad,
 )
-from numeric.autograd_ops import OPS
+from numeric.autograd.ops import OPS
 
 # ----------------------------------------------------------------------------------
 # Central finite differences, written here so the check does not trust the module.

@@ -1,9 +1,10 @@
-"""The op registry behind :mod:`numeric.autograd`.
+"""The op registry behind :mod:`numeric.autograd`: every primitive and its VJPs.
 
 Every differentiable operation is defined here exactly once: its numpy forward and,
-right next to it, one vector-Jacobian product (VJP) per differentiable input. The tape
-engine in :mod:`numeric.autograd` never knows the calculus of any op; it only walks the
-recorded graph and calls these rules.
+right next to it, one vector-Jacobian product (VJP) per differentiable input (the
+``defvjp`` beside each primitive of HIPS autograd, in one :func:`defop` call). The
+engine (:mod:`numeric.autograd.engine`) never knows the calculus of any op; it only
+walks the recorded graph and calls these rules.
 
 A VJP rule has the signature ``vjp(F, g, y, *args)``:
 
@@ -18,7 +19,7 @@ A VJP rule has the signature ``vjp(F, g, y, *args)``:
     the op's output (an array, or the output Tensor under ``create_graph``).
 ``args``
     the forward arguments: the ``nin`` differentiable inputs, then any
-    non-differentiable attributes (an axis, a shape, an index).
+    non-differentiable *attributes* (an axis, a shape, an index).
 
 A rule returns the gradient for its input in the *output's* broadcast shape; the engine
 sums it back to the input's shape in one place. Rules use only operators and names
@@ -29,12 +30,14 @@ PyTorch, only such ops refuse a second backward once their graph has been freed;
 structural ops (add, sum, reshape, ...) keep only shapes and can be re-run.
 
 Adding an op: call :func:`defop` here, expose a public function in
-:mod:`numeric.autograd`, and add an input generator to the table-driven registry test
-(``tests/numeric/test_autograd.py``), which fails until every registered op is covered.
+:mod:`numeric.autograd.functions`, and add an input generator to the table-driven
+registry test (``tests/numeric/autograd/test_autograd.py``), which fails until every
+registered op is covered.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 import operator
 import types
@@ -62,7 +65,7 @@ class Op:
 
     Examples
     --------
-    >>> from numeric.autograd_ops import OPS
+    >>> from numeric.autograd.ops import OPS
     >>> OPS["mul"].nin, OPS["sum"].saves
     (2, False)
     """
@@ -107,7 +110,7 @@ def defop(name, nin, forward, *vjps, saves=True):
 
     Examples
     --------
-    >>> from numeric.autograd_ops import OPS, defop
+    >>> from numeric.autograd.ops import OPS, defop
     >>> op = defop("_demo_square", 1, lambda x: x * x, lambda F, g, y, x: 2 * g * x)
     >>> op.vjps[0](None, 1.0, 9.0, 3.0)
     6.0
@@ -144,18 +147,17 @@ def _relu(x):
     return np.maximum(x, 0)
 
 
-_erf_impl = None
+@functools.cache
+def _scipy_erf():
+    # scipy.special is imported on first use only: it is slow to import and erf is
+    # the only op that needs it.
+    from scipy.special import erf
+
+    return erf
 
 
 def _erf(x):
-    # scipy.special is imported on first use only: it is slow to import and erf is
-    # the only op that needs it.
-    global _erf_impl
-    if _erf_impl is None:
-        from scipy.special import erf
-
-        _erf_impl = erf
-    return _erf_impl(x)
+    return _scipy_erf()(x)
 
 
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
@@ -200,7 +202,7 @@ def _scatter_add(g, idx, shape):
     return z[()] if z.ndim == 0 else z
 
 
-def _keep_shape(shape, axis):
+def _keepdims_shape(shape, axis):
     """Shape of a reduction over ``axis`` with ``keepdims=True``."""
     if axis is None:
         return (1,) * len(shape)
@@ -209,7 +211,7 @@ def _keep_shape(shape, axis):
     return tuple(1 if i in axes else n for i, n in enumerate(shape))
 
 
-def _count(shape, axis):
+def _reduced_count(shape, axis):
     """How many elements a reduction over ``axis`` combines into one."""
     if axis is None:
         return math.prod(shape)
@@ -217,9 +219,9 @@ def _count(shape, axis):
     return math.prod(shape[a % nd] for a in (axis if type(axis) is tuple else (axis,)))
 
 
-def _expand(F, g, shape, axis):
+def _expand_reduced(F, g, shape, axis):
     """Broadcast a reduction's gradient back over the reduced axes."""
-    return F.broadcast_to(F.reshape(g, _keep_shape(shape, axis)), shape)
+    return F.broadcast_to(F.reshape(g, _keepdims_shape(shape, axis)), shape)
 
 
 def _tie_weight(a, b):
@@ -228,11 +230,11 @@ def _tie_weight(a, b):
     return (a > b) + 0.5 * (a == b)
 
 
-def _swap_last(nd):
+def _swap_last_two_axes(nd):
     return tuple(range(nd - 2)) + (nd - 1, nd - 2)
 
 
-def _mm_grad_out(F, g, a_nd, b_nd):
+def _matmul_grad_2d(F, g, a_nd, b_nd):
     """Reshape a matmul output gradient to the 2-d (batched) form of the product."""
     shape = g.shape
     if b_nd == 1:
@@ -242,21 +244,25 @@ def _mm_grad_out(F, g, a_nd, b_nd):
     return F.reshape(g, shape)
 
 
-def _mm_vjp_a(F, g, y, a, b):
-    G = _mm_grad_out(F, g, a.ndim, b.ndim)
-    B = b if b.ndim > 1 else F.reshape(b, (1, b.shape[0]))
-    ga = F.matmul(G, B if b.ndim == 1 else F.transpose(B, _swap_last(B.ndim)))
+def _matmul_vjp_a(F, g, y, a, b):
+    g_2d = _matmul_grad_2d(F, g, a.ndim, b.ndim)
+    if b.ndim == 1:
+        b_transposed = F.reshape(b, (1, b.shape[0]))
+    else:
+        b_transposed = F.transpose(b, _swap_last_two_axes(b.ndim))
+    ga = F.matmul(g_2d, b_transposed)
     if a.ndim == 1:
         ga = F.reshape(ga, ga.shape[:-2] + ga.shape[-1:])
     return ga
 
 
-def _mm_vjp_b(F, g, y, a, b):
-    G = _mm_grad_out(F, g, a.ndim, b.ndim)
-    At = F.reshape(a, (a.shape[0], 1)) if a.ndim == 1 else F.transpose(
-        a, _swap_last(a.ndim)
-    )
-    gb = F.matmul(At, G)
+def _matmul_vjp_b(F, g, y, a, b):
+    g_2d = _matmul_grad_2d(F, g, a.ndim, b.ndim)
+    if a.ndim == 1:
+        a_transposed = F.reshape(a, (a.shape[0], 1))
+    else:
+        a_transposed = F.transpose(a, _swap_last_two_axes(a.ndim))
+    gb = F.matmul(a_transposed, g_2d)
     if b.ndim == 1:
         gb = F.reshape(gb, gb.shape[:-1])
     return gb
@@ -283,19 +289,20 @@ def _pow_vjp_b(F, g, y, a, b):
 
 
 def _norm_vjp(F, g, y, x, axis, keepdims):
-    yk = F.reshape(y, _keep_shape(x.shape, axis))
-    gk = F.reshape(g, _keep_shape(x.shape, axis))
+    kept_shape = _keepdims_shape(x.shape, axis)
+    y_kept = F.reshape(y, kept_shape)
+    g_kept = F.reshape(g, kept_shape)
     # At x == 0 the norm has no gradient; like PyTorch we return the zero subgradient
     # (x / 1 there, and x is all zeros on that slice).
-    return gk * x / F.where(yk == 0, 1.0, yk)
+    return g_kept * x / F.where(y_kept == 0, 1.0, y_kept)
 
 
 def _extremum_vjp(F, g, y, x, axis, keepdims):
-    kshape = _keep_shape(x.shape, axis)
-    mask = x == F.reshape(y, kshape)
+    kept_shape = _keepdims_shape(x.shape, axis)
+    mask = x == F.reshape(y, kept_shape)
     # Ties share the gradient evenly (PyTorch's amax/amin convention).
     share = mask / F.sum(mask, axis=axis, keepdims=True)
-    return F.reshape(g, kshape) * share
+    return F.reshape(g, kept_shape) * share
 
 
 # ----------------------------------------------------------------- elementwise ops
@@ -376,13 +383,13 @@ defop(
 
 defop(
     "sum", 1, lambda x, axis, keepdims: np.sum(x, axis=axis, keepdims=keepdims),
-    lambda F, g, y, x, axis, keepdims: _expand(F, g, x.shape, axis),
+    lambda F, g, y, x, axis, keepdims: _expand_reduced(F, g, x.shape, axis),
     saves=False,
 )
 defop(
     "mean", 1, lambda x, axis, keepdims: np.mean(x, axis=axis, keepdims=keepdims),
-    lambda F, g, y, x, axis, keepdims: _expand(F, g, x.shape, axis)
-    / _count(x.shape, axis),
+    lambda F, g, y, x, axis, keepdims: _expand_reduced(F, g, x.shape, axis)
+    / _reduced_count(x.shape, axis),
     saves=False,
 )
 defop(
@@ -418,7 +425,7 @@ defop(
     lambda F, g, y, x, shape: g,
     saves=False,
 )
-defop("matmul", 2, np.matmul, _mm_vjp_a, _mm_vjp_b)
+defop("matmul", 2, np.matmul, _matmul_vjp_a, _matmul_vjp_b)
 # Two entries share one rule: PyTorch keeps nothing for basic indexing but saves the
 # index arrays of advanced indexing, which decides whether a freed graph may be
 # re-run.

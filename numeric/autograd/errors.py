@@ -1,0 +1,47 @@
+"""The autograd package's exceptions.
+
+They sit below every other module because both the Tensor (in-place updates,
+``requires_grad_``) and the engine (freed graphs) raise them.
+"""
+
+from __future__ import annotations
+
+__all__ = ["GradError", "GradValueError"]
+
+
+class GradError(RuntimeError):
+    """An autograd request that cannot be carried out in the graph's current state.
+
+    Raised for a backward through a freed graph and for ``backward()`` on a tensor
+    with no gradient history. Subclasses :class:`RuntimeError`, as PyTorch does.
+
+    Examples
+    --------
+    >>> from numeric.autograd import GradError, tensor
+    >>> try:
+    ...     tensor(1.0).backward()
+    ... except GradError as e:
+    ...     print("GradError")
+    GradError
+    """
+
+
+class GradValueError(GradError, ValueError):
+    """A bad argument to backward: both a GradError (as PyTorch) and a ValueError.
+
+    Examples
+    --------
+    >>> from numeric.autograd import tensor
+    >>> from numeric.autograd.errors import GradValueError
+    >>> x = tensor([1.0, 2.0], requires_grad=True)
+    >>> try:
+    ...     (x * 2).backward()
+    ... except GradValueError:
+    ...     print("needs gradient=")
+    needs gradient=
+    """
+
+
+# Public under the package's name, so tracebacks read numeric.autograd.GradError
+# wherever the class happens to be defined.
+GradError.__module__ = GradValueError.__module__ = "numeric.autograd"
