@@ -72,7 +72,7 @@ from symdiff.constructors.tensor import (  # sum, max, min shadow builtins, as i
 from symdiff.core.errors import ParseError, ShapeError
 from symdiff.core.expr import Const, Expr, Symbol, apply, const, subs, symbols
 from symdiff.core.traverse import count_nodes, topo_order
-from symdiff.core.version import __version__
+from symdiff.core.version import __version__  # noqa: F401  (public)
 from symdiff.diff import diff, grad, hessian, hvp, jacobian, jvp, vjp
 from symdiff.evaluate import evaluate
 from symdiff.parse import parse

@@ -1,8 +1,8 @@
 """Shared test configuration: hypothesis profiles.
 
-Under CI (the ``CI`` environment variable set) runs are derandomized, have no deadline and
-keep no example database, so a green run is reproducible; locally a faster profile keeps
-the edit-test loop short.
+Under CI (the ``CI`` environment variable set) runs are derandomized, have no deadline
+and keep no example database, so a green run is reproducible; locally a faster profile
+keeps the edit-test loop short.
 """
 
 import os

@@ -1,5 +1,10 @@
 """Code generation: expression DAGs -> numpy source (``lambdify``, ``export_module``).
 
+Modules, bottom to top: ``source`` (text only: literals, operand parentheses, line
+layout, the helpers generated code calls), ``writer`` (:class:`ModuleWriter`, which
+writes the functions; checks of arguments and names; output structures), then the two
+entry points ``lambdify`` (compile in this process) and ``export`` (a module's text).
+
 Examples
 --------
 >>> from symdiff import Symbol
@@ -9,6 +14,8 @@ Examples
 6.0
 """
 
-from symdiff.codegen.writer import code_names, export_module, lambdify
+from symdiff.codegen.export import export_module
+from symdiff.codegen.lambdify import lambdify
+from symdiff.codegen.writer import code_names
 
 __all__ = ["code_names", "export_module", "lambdify"]

@@ -1,8 +1,8 @@
 """Three witnesses agree: symbolic == eager autograd == finite differences.
 
-The symbolic gradient comes from symdiff's reverse mode over the DAG; the eager one from
-``numeric.autograd`` replaying the same expression op by op on numpy values (it shares no
-derivative code with symdiff); the numerical one from ``numeric.gradient``.
+The symbolic gradient comes from symdiff's reverse mode over the DAG; the eager one
+from ``numeric.autograd`` replaying the same expression op by op on numpy values (it
+shares no derivative code with symdiff); the numerical one from ``numeric.gradient``.
 """
 
 import math
@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 import numeric.autograd as ag
 from numeric import gradient
 from symdiff import evaluate, grad, symbols
-from symdiff.strategies import expressions
 from symdiff.core.traverse import topo_order
+from symdiff.strategies import expressions
 
 x, y = symbols("x y")
 points = st.tuples(st.floats(-2, 2), st.floats(-2, 2))

@@ -44,9 +44,9 @@ from symdiff import (
     vjp,
 )
 from symdiff.core.expr import apply
+from symdiff.core.traverse import topo_order
 from symdiff.ops import OPS, defop
 from symdiff.ops.util import is_identity
-from symdiff.core.traverse import topo_order
 
 n_st = st.integers(1, 5)
 seeds = st.integers(0, 2**32 - 1)

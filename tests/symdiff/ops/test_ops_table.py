@@ -6,8 +6,8 @@ import pytest
 import sympy
 
 from symdiff import Symbol, diff, evaluate, latex, parse, to_str, to_sympy
-from symdiff.core.expr import apply
 from symdiff.constructors.elementwise import BINARY, UNARY
+from symdiff.core.expr import apply
 from symdiff.ops import OPS
 
 x, y = Symbol("x"), Symbol("y")

@@ -429,7 +429,7 @@ def test_callable_code_templates_are_used(monkeypatch):
 
 def test_doc_page_and_docstring_examples():
     flags = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
-    page = Path(__file__).resolve().parents[2] / "docs" / "codegen.md"
+    page = Path(__file__).resolve().parents[3] / "docs" / "codegen.md"
     result = doctest.testfile(str(page), module_relative=False, optionflags=flags)
     assert result.attempted > 10 and result.failed == 0
     for module in (symdiff.codegen, symdiff.cli):

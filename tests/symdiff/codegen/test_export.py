@@ -44,7 +44,7 @@ from symdiff.strategies import expressions
 
 x, y = symbols("x y")
 A = Symbol("A", shape=(3,))
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 SNAPSHOTS = Path(__file__).resolve().parent / "snapshots"
 
 
@@ -83,8 +83,8 @@ def test_snapshot_of_the_2d_rosenbrock_module():
     """The exported text for a small fixed input, reviewed and kept in a file.
 
     After an intended change of the generated code, regenerate it with
-    ``SYMDIFF_UPDATE_SNAPSHOTS=1 python -m pytest tests/symdiff/test_export.py`` and
-    review the diff.
+    ``SYMDIFF_UPDATE_SNAPSHOTS=1 python -m pytest tests/symdiff/codegen/test_export.py``
+    and review the diff.
     """
     path = SNAPSHOTS / "export_rosenbrock2.txt"
     text = _rosenbrock_module().replace(
