@@ -118,7 +118,6 @@ def _cumulative_counts(rng, groups, rolls, p, chunk_size, progress):
     return counts
 
 
-# Over 60 lines only through its numpydoc docstring; the code itself is short.
 def dice_experiment(
     groups=500,
     rolls=10,
@@ -197,7 +196,6 @@ def dice_experiment(
     )
 
 
-# Over 60 lines only through its numpydoc docstring; the code itself is short.
 def coin_experiment(
     tosses=10_000,
     *,
@@ -278,7 +276,6 @@ def coin_experiment(
 # --------------------------------------------------------------------------------------
 
 
-# Over 60 lines only through its numpydoc docstring; the code itself is short.
 def law_of_large_numbers(
     dist,
     n,
@@ -368,7 +365,6 @@ def law_of_large_numbers(
 # --------------------------------------------------------------------------------------
 
 
-# Over 60 lines only through its numpydoc docstring; the code itself is short.
 def central_limit(
     dist, n, m, rng, *, alpha=0.01, chunk_size=_DEFAULT_CHUNK, progress=False
 ):
