@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 import numpy as np
@@ -125,9 +126,26 @@ def _module_text(writer, functions, args, names, bodies):
         lines += ["", ""] + body
     lines.append("")
     lines.append("")
-    exported = "[" + ", ".join(f'"{f}"' for f in functions) + "]"
+    exported = (
+        "[" + ", ".join(f'"{f}"' for f in sorted(functions, key=_isort_key)) + "]"
+    )
     append_statement(lines, "", "__all__ = ", exported)
     return "\n".join(lines) + "\n"
+
+
+def _isort_key(name):
+    """Order ``__all__`` as ruff's default rule RUF022 wants it ("isort-style"):
+    SCREAMING_CASE names, then CamelCase, then the rest, each in natural order
+    (``f2`` before ``f10``)."""
+    if len(name) > 1 and name.isupper():
+        kind = 0
+    elif name[:1].isupper():
+        kind = 1
+    else:
+        kind = 2
+    pieces = re.split(r"(\d+)", name)
+    natural = tuple((0, int(p), p) if p.isdigit() else (1, 0, p) for p in pieces if p)
+    return kind, natural
 
 
 def _module_docstring(functions, args, names):

@@ -311,6 +311,18 @@ def test_exported_modules_pass_ruff(tmp_path):
     )
     assert run.returncode == 0, run.stdout + run.stderr
     assert not (tmp_path / "pwned").exists()
+    # ruff's own defaults too (they include RUF022, a sorted __all__), on names whose
+    # order needs ruff's isort-style rule: constants, classes, natural numbers
+    x = Symbol("x")
+    odd = {n: x * i for i, n in enumerate(["loss", "f10", "f2", "GRAD", "Loss", "a_9"])}
+    (tmp_path / "odd.py").write_text(export_module(odd, [x]), encoding="utf-8")
+    run = subprocess.run(
+        ["ruff", "check", "--isolated", *files, str(tmp_path / "odd.py")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
 
 
 def test_hostile_names_execute_nothing_and_are_documented_escaped(tmp_path):
