@@ -39,6 +39,21 @@ _CONSTANTS = {
     "inf": lambda: const(float("inf")),
     "nan": lambda: const(float("nan")),
 }
+# characters people paste from papers and keyboards, and what this grammar spells them
+_LOOK_ALIKES = {
+    "π": "pi",
+    "×": "*",
+    "·": "*",
+    "⋅": "*",
+    "÷": "/",
+    "−": "-",
+    "–": "-",
+    "²": "**2",
+    "³": "**3",
+    "√": "sqrt(...)",
+    "∞": "inf",
+    "^": "**",
+}
 _LITERALS = {"True": True, "False": False, "None": None}
 MAX_LENGTH = 10_000_000
 
@@ -55,8 +70,10 @@ def _tokenize(text):
     while pos < len(text):
         m = _TOKEN.match(text, pos)
         if m is None:
+            hint = _LOOK_ALIKES.get(text[pos])
+            hint = f" (write {hint!r})" if hint else ""
             raise ParseError(
-                f"unexpected character {text[pos]!r} at column {pos + 1}", pos + 1
+                f"unexpected character {text[pos]!r} at column {pos + 1}{hint}", pos + 1
             )
         kind = m.lastgroup
         word = m.group()

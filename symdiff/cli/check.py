@@ -10,7 +10,8 @@ from __future__ import annotations
 import numpy as np
 
 from symdiff.cli.inputs import ordered_symbols
-from symdiff.cli.output import json_number, json_values
+from symdiff.cli.output import format_values, json_number, json_values
+from symdiff.cli.parser import UsageError
 from symdiff.codegen import lambdify
 
 CHECK_TOL = 1e-6  # largest accepted relative error of first derivatives
@@ -104,7 +105,13 @@ def check_derivative(data, expr, wrt, at, exact, kind, n=1):
     lines : list of str
         The check line for people: ``check: agree (...)`` or ``check: MISMATCH ...``.
     ok : bool
-        Whether the relative error is within the tolerance (False for nan).
+        Whether the relative error is within the tolerance.
+
+    Raises
+    ------
+    UsageError
+        When either value is not finite (a point outside the function's domain):
+        there is nothing to compare.
 
     Examples
     --------
@@ -118,9 +125,16 @@ def check_derivative(data, expr, wrt, at, exact, kind, n=1):
     """
     approx = finite_differences(expr, wrt, at, kind, n)
     data["finite_differences"] = json_values(approx)
+    if not (np.all(np.isfinite(exact)) and np.all(np.isfinite(approx))):
+        which = "symbolic" if not np.all(np.isfinite(exact)) else "finite-difference"
+        raise UsageError(
+            f"--check: the {which} value is not finite at this point "
+            f"({format_values(exact if which == 'symbolic' else approx)}): is the "
+            "point inside the function's domain? Nothing to compare"
+        )
     tolerance = CHECK_TOL if kind != HESSIAN and n == 1 else CHECK_TOL_SECOND
     error = relative_error(exact, approx)
-    ok = error <= tolerance  # False for nan
+    ok = error <= tolerance
     data["check"] = {
         "relative_error": json_number(error),
         "tolerance": tolerance,

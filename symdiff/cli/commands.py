@@ -52,7 +52,7 @@ def _point_if_given(args, expr):
 
 
 def _scalar_expression_and_wrt(args, command):
-    """The scalar expression and its --wrt symbols (default: all, by name)."""
+    """The scalar expression and its --wrt symbols (default: all, in natural order)."""
     expr = parse_expression(args.expr)
     require_scalar(expr, command)
     return expr, wrt_symbols(expr, args.wrt)
@@ -208,14 +208,30 @@ def cmd_demo(args):
     df = diff(f, x)
     exact = float(evaluate(df, {x: at}))
     approx = float(finite_differences(f, [x], {x: at}, DERIVATIVE))
-    print(f"f(x)  = {f}")
-    print(f"f'(x) = {df}")
-    print(f"f'({at:g}) = {exact:g} exactly; finite differences give {approx:.12g}")
-    if not relative_error(exact, approx) <= DEMO_TOL:  # nan is a mismatch too
-        print("MISMATCH between the symbolic and the numerical derivative")
-        return EXIT_MISMATCH
-    print("symbolic and numerical derivatives agree")
-    return EXIT_OK
+    error = relative_error(exact, approx)
+    ok = error <= DEMO_TOL  # nan is a mismatch too
+    data = {
+        "function": str(f),
+        "derivative": str(df),
+        "at": {"x": at},
+        "value": json_number(exact),
+        "finite_differences": json_number(approx),
+        "check": {
+            "relative_error": json_number(error),
+            "tolerance": DEMO_TOL,
+            "ok": ok,
+        },
+    }
+    lines = [
+        f"f(x)  = {f}",
+        f"f'(x) = {df}",
+        f"f'({at:g}) = {exact:g} exactly; finite differences give {approx:.12g}",
+        "symbolic and numerical derivatives agree"
+        if ok
+        else "MISMATCH between the symbolic and the numerical derivative",
+    ]
+    print_result(data, lines, args.json)
+    return EXIT_OK if ok else EXIT_MISMATCH
 
 
 COMMANDS = {

@@ -7,9 +7,13 @@ with ``eval``; anything unreadable raises :class:`UsageError` with one readable 
 from __future__ import annotations
 
 import math
+import re
+
+import numpy as np
 
 from symdiff.cli.parser import UsageError
 from symdiff.core.errors import ParseError
+from symdiff.core.traverse import topo_order
 from symdiff.evaluate import evaluate
 from symdiff.parse import parse
 
@@ -28,13 +32,51 @@ def parse_expression(text):
     ...
     symdiff.cli.parser.UsageError: cannot read the expression 'x +': ...
     """
+    shown = text
+    if len(text) > _LONGEST_SHOWN:
+        shown = text[: _LONGEST_SHOWN - 3] + "..."
     try:
-        return parse(text)
+        expr = parse(text)
     except ParseError as exc:
-        shown = text
-        if len(text) > _LONGEST_SHOWN:
-            shown = text[: _LONGEST_SHOWN - 3] + "..."
         raise UsageError(f"cannot read the expression {shown!r}: {exc}") from None
+    _reject_undefined_constants(expr, shown)
+    return expr
+
+
+def _reject_undefined_constants(expr, shown):
+    """A part without symbols that is not a finite number (``1/0``, ``log(-1)``) makes
+    the whole expression undefined everywhere: bad input, not a result to print."""
+    depends = set()
+    constant_parts = []
+    for node in topo_order(expr):
+        if node.op == "symbol" or any(a in depends for a in node.args):
+            depends.add(node)
+        elif node.args:
+            constant_parts.append(node)
+    if not constant_parts:
+        return
+    try:
+        values = evaluate(constant_parts)
+    except (ArithmeticError, ValueError):
+        values = [np.nan] * len(constant_parts)
+    for node, value in zip(constant_parts, values, strict=True):
+        if not np.all(np.isfinite(value)):
+            raise UsageError(
+                f"the expression {shown!r} is undefined: {node} is not a finite "
+                f"number ({value})"
+            )
+
+
+def natural_order(name):
+    """Sort key of names in natural order: ``x2`` before ``x10``.
+
+    Examples
+    --------
+    >>> sorted(["x10", "x2", "y", "x1"], key=natural_order)
+    ['x1', 'x2', 'x10', 'y']
+    """
+    pieces = re.split(r"(\d+)", name)
+    return tuple((0, int(p), p) if p.isdigit() else (1, 0, p) for p in pieces if p)
 
 
 def symbols_by_name(expr):
@@ -66,8 +108,9 @@ def wrt_symbols(expr, text, all_by_default=True):
     text : str or None
         The value of --wrt: names separated by commas; None when it was not given.
     all_by_default : bool
-        Without --wrt, take every symbol of ``expr`` (sorted by name); if False, only
-        an expression with exactly one symbol may leave --wrt out.
+        Without --wrt, take every symbol of ``expr`` (in natural order: x2 before
+        x10); if False, only an expression with exactly one symbol may leave --wrt
+        out.
 
     Examples
     --------
@@ -83,7 +126,7 @@ def wrt_symbols(expr, text, all_by_default=True):
             raise UsageError(
                 f"--wrt is needed: the expression has the symbols {_listing(known)}"
             )
-        return [known[name] for name in sorted(known)]
+        return [known[name] for name in sorted(known, key=natural_order)]
     chosen = []
     for name in (part.strip() for part in text.split(",")):
         if not name:
@@ -96,7 +139,7 @@ def wrt_symbols(expr, text, all_by_default=True):
 
 
 def ordered_symbols(expr, wrt):
-    """All symbols of ``expr``: those of ``wrt`` first, then the others by name.
+    """All symbols of ``expr``: those of ``wrt`` first, then the others (natural order).
 
     This is the argument order of the functions that ``export`` writes and that
     ``--check`` differentiates numerically.
@@ -107,7 +150,10 @@ def ordered_symbols(expr, wrt):
     >>> [s.name for s in ordered_symbols(e, wrt_symbols(e, "c"))]
     ['c', 'a', 'b']
     """
-    rest = sorted((s for s in expr.free_symbols if s not in wrt), key=lambda s: s.name)
+    rest = sorted(
+        (s for s in expr.free_symbols if s not in wrt),
+        key=lambda s: natural_order(s.name),
+    )
     return list(wrt) + rest
 
 

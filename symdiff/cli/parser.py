@@ -50,6 +50,7 @@ def build_parser():
         "demo", help="differentiate 3*x**2 - 4*x and check it numerically"
     )
     demo.add_argument("--at", type=float, default=1.0, help="the point x (default 1)")
+    demo.add_argument("--json", action="store_true", help="machine-readable output")
     _add_derivative_commands(commands)
     simplify = commands.add_parser("simplify", help="simplify an expression")
     simplify.add_argument("expr", help="the expression")

@@ -279,3 +279,46 @@ def test_doc_session(command, expected, tmp_path, monkeypatch):
     assert status == (2 if err.getvalue() else 0)
     checker = doctest.OutputChecker()
     assert checker.check_output(expected, got, doctest.ELLIPSIS), (expected, got)
+
+
+# -- leftovers of the readable-results issue -------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["1/0", "x + log(-1)", "sqrt(-4)*x", "x*0**-1"])
+def test_an_undefined_constant_part_is_bad_input(capsys, text):
+    status, out, err = run(capsys, "grad", text)
+    assert status == 2 and out == ""
+    assert err.count("\n") == 1 and "is undefined" in err and "not a finite" in err
+
+
+def test_wrt_defaults_to_natural_order(capsys):
+    data = run_json(capsys, "grad", "x10*x2 + x1")
+    assert data["wrt"] == ["x1", "x2", "x10"]
+    _, out, _ = run(capsys, "grad", "x10*x2 + x1")
+    assert out.splitlines()[0] == "f(x1, x2, x10) = x1 + x10*x2"
+
+
+def test_demo_speaks_json(capsys):
+    data = run_json(capsys, "demo", "--at", "2")
+    assert data["derivative"] == "6*x - 4" and data["value"] == 8.0
+    assert data["check"]["ok"] and abs(data["finite_differences"] - 8.0) < 1e-8
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("diff", "log(x)", "--at", "x=-1", "--check"),
+        ("grad", "sqrt(x)*y", "--at", "x=-2,y=1", "--check"),
+        ("hessian", "log(x*y)", "--at", "x=-1,y=1", "--check"),
+    ],
+)
+def test_check_outside_the_domain_says_so_instead_of_a_nan_error(capsys, argv):
+    status, out, err = run(capsys, *argv)
+    assert status == 2 and "nan" not in out
+    assert "not finite at this point" in err and "relative error nan" not in err
+
+
+@pytest.mark.parametrize(("char", "hint"), [("π", "pi"), ("^", "**"), ("×", "*")])
+def test_look_alike_characters_get_a_suggestion(capsys, char, hint):
+    status, _, err = run(capsys, "grad", f"x{char}2" if char != "π" else "π*x")
+    assert status == 2 and f"(write {hint!r})" in err and "column" in err
