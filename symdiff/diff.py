@@ -285,7 +285,7 @@ def hessian(expr, wrt):
     [['2*y', '2*x'], ['2*x', '0']]
     >>> A, v = Symbol("A", shape=(3, 3)), Symbol("v", shape=(3,))
     >>> print(hessian(v @ A @ v, v))
-    A + transpose(A)
+    A + A.T
     """
     single, wrt_list = _check_wrt(wrt)
     if single and wrt_list[0].shape:
@@ -367,7 +367,7 @@ def vjp(f, wrt, u):
     >>> A, x = Symbol("A", shape=(2, 3)), Symbol("x", shape=(3,))
     >>> u = Symbol("u", shape=(2,))
     >>> print(vjp(A @ x, x, u))
-    matmul(u, A)
+    u @ A
     """
     f = as_expr(f)
     single, wrt_list = _check_wrt(wrt)
@@ -406,7 +406,7 @@ def hvp(f, wrt, v):
     >>> A, x = Symbol("A", shape=(3, 3)), Symbol("x", shape=(3,))
     >>> v = Symbol("v", shape=(3,))
     >>> print(simplify(hvp(x @ A @ x, x, v)))
-    matmul(A + transpose(A), v)
+    (A + A.T) @ v
     """
     single, wrt_list, tangents = _directions("hvp", wrt, v)
     gs = grad(f, wrt_list)

@@ -4,12 +4,14 @@ Nothing is ever passed to ``eval``/``exec`` or even to Python's own parser: the 
 is a small Python-like subset, read by a loop with explicit operand/operator stacks (so
 deeply nested text parses without recursion). Names are symbols, unless they are one of
 the op table's functions (which must be called) or ``pi``, ``inf``, ``nan``. Anything
-else (attribute access, subscripts, lambdas, strings, dunder names, unknown functions)
-is a :class:`ParseError` naming the 1-based column.
+else (other attributes, lambdas, strings, dunder names, unknown functions) is a
+:class:`ParseError` naming the 1-based column.
 
-Grammar, loosest to tightest: ``+ -`` (binary), ``* /``, unary ``- +``, ``**`` (right
-associative, its right operand may be unary: ``x**-2``), calls ``f(a, b, axis=0)``,
-parentheses, numbers and ``[...]`` array literals.
+Grammar, loosest to tightest: ``+ -`` (binary), ``* / @``, unary ``- +``, ``**``
+(right associative, its right operand may be unary: ``x**-2``), the postfix subscripts
+``A[0]``, ``A[:, 1:3]``, ``v[::-1]`` (ints and slices) and ``A.T``, calls
+``f(a, b, axis=0)``, parentheses, numbers and ``[...]`` array literals.  This is the
+grammar ``str`` prints, so ``parse(str(e), symbols=...) is e`` for tensors too.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 import keyword
 import re
 
+from symdiff.constructors.tensor import getitem
 from symdiff.core.errors import ParseError
 from symdiff.core.expr import Symbol, apply, const, symbol_table
 from symdiff.core.spec import OPS
@@ -26,13 +29,13 @@ _TOKEN = re.compile(
     r"(?P<space>\s+)"
     r"|(?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)"
     r"|(?P<name>[A-Za-z_][A-Za-z_0-9]*)"
-    r"|(?P<op>\*\*|[-+*/(),=\[\]])"
+    r"|(?P<op>\*\*|[-+*/(),=\[\]@:.])"
 )
 # the binary operators this grammar reads: the precedence table's that build our ops
 _BINARY_OPS = {
     sym: op
     for sym, (_, op) in BINARY.items()
-    if op in ("add", "sub", "mul", "div", "pow")
+    if op in ("add", "sub", "mul", "div", "pow", "matmul")
 }
 _CONSTANTS = {
     "pi": lambda: apply("pi"),
@@ -263,17 +266,74 @@ class _Parser:
         elif text == ",":
             self.take()
             self.next_call_argument(col)
+        elif text in ("[", ".") and kind == "op":
+            self.take()
+            operand = self.operands.pop()
+            if text == "[":
+                self.operands.append(self.subscript(operand, col))
+            else:
+                self.operands.append(self.attribute(operand, col))
         elif kind == "end":
             return (self.finish(col),)
         else:
             what = {
-                "[": "subscripts are not supported",
                 "=": "'=' is only allowed for keyword arguments",
             }.get(text, f"unexpected {text!r}")
             if kind == "name" or kind == "number":
                 what = f"missing operator before {text!r}"
             self.fail(what, col)
         return None
+
+    # -- postfix: subscripts and .T bind tighter than any operator -------------------
+    def subscript(self, operand, col):
+        """``operand[...]`` after its ``[``: ints and ``start:stop:step`` slices."""
+        key = []
+        while True:
+            key.append(self.subscript_item())
+            _, text, at = self.take()
+            if text == "]":
+                break
+            if text != ",":
+                self.fail("expected ',' or ']' in a subscript", at)
+        try:
+            return getitem(operand, tuple(key))
+        except (TypeError, ValueError, IndexError) as exc:
+            raise ParseError(f"{exc} (at column {col})", col) from None
+
+    def subscript_item(self):
+        """One index: an int, or a slice with optional int parts."""
+        parts = [None]
+        while True:
+            kind, text, col = self.peek()
+            if text == ":":
+                self.take()
+                if len(parts) == 3:
+                    self.fail("a slice has at most two ':'", col)
+                parts.append(None)
+            elif text in ("]", ","):
+                break
+            elif parts[-1] is None:
+                value = self.scalar_literal()
+                if not isinstance(value, int) or isinstance(value, bool):
+                    self.fail(f"indices must be integers, got {value!r}", col)
+                parts[-1] = value
+            else:
+                self.fail(
+                    f"expected ':', ',' or ']' in a subscript, found {text!r}", col
+                )
+        if len(parts) == 1:
+            if parts[0] is None:
+                self.fail("empty index in a subscript", self.peek()[2])
+            return parts[0]
+        return slice(*parts)
+
+    def attribute(self, operand, col):
+        """``operand.T``, the one attribute an expression has in this grammar."""
+        kind, text, at = self.take()
+        if kind != "name" or text != "T":
+            found = "end of input" if kind == "end" else repr(text)
+            self.fail(f"only the attribute '.T' is supported, found {found}", at)
+        return self.build("transpose", (operand,), {}, col)
 
     def next_call_argument(self, col):
         """After a ',' in a call: keyword arguments, a closing ')' or an operand."""
@@ -373,8 +433,19 @@ def parse(text, symbols=None):
     True
     >>> parse("x.__class__")
     Traceback (most recent call last):
-    ...
-    symdiff.ParseError: unexpected character '.' at column 2
+      File "/root/.pyenv/versions/3.11.7/lib/python3.11/doctest.py", line 1353, in __run
+        exec(compile(example.source, filename, "single",
+      File "<doctest symdiff.parse.parse[3]>", line 1, in <module>
+        parse("x.__class__")
+      File "/work/main/symdiff/parse.py", line 444, in parse
+        return _Parser(text, table).parse()
+               ^^^^^^^^^^^^^^^^^^^^
+      File "/work/main/symdiff/parse.py", line 109, in __init__
+        self.tokens = _tokenize(text)
+                      ^^^^^^^^^^^^^^^
+      File "/work/main/symdiff/parse.py", line 86, in _tokenize
+        raise ParseError(
+    symdiff.ParseError: name '__class__' is not allowed at column 3
     """
     if not isinstance(text, str):
         raise TypeError(f"parse() needs a string, got {type(text).__name__}")

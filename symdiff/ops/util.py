@@ -135,7 +135,7 @@ def unbroadcast(g, shape, nlead=0):
     >>> from symdiff.ops.util import unbroadcast
     >>> g = Symbol("g", shape=(5, 2, 3))
     >>> print(unbroadcast(g, (3,)), unbroadcast(g, (2, 1), nlead=1).shape)
-    sum(g, axis=(-3, -2)) (5, 2, 1)
+    sum(g, axis=(0, 1)) (5, 2, 1)
     """
     lead = g.shape[:nlead]
     target = lead + tuple(shape)

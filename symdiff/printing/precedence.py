@@ -26,6 +26,7 @@ BINARY = {
 # prints as operators; every other op prints as a call, an atom)
 OF_OP = {"add": SUM, "sub": SUM, "mul": PRODUCT, "div": PRODUCT, "neg": UNARY}
 OF_OP["pow"] = POWER
+OF_OP["matmul"] = PRODUCT
 
 
 def of_operator(symbol):

@@ -73,7 +73,7 @@ def _minus_on_first_factor(node):
     again only if ``-a`` stays a ``neg`` node; otherwise it prints ``-(a*b)``.
     """
     a = node.args[0]
-    if precedence(a) != PRODUCT:
+    if a.op not in ("mul", "div") or precedence(a) != PRODUCT:
         return False
     factors = a.args[:1] if a.op == "div" else a.args
     return not any(_negation_rewrites(f) for f in factors)
@@ -98,13 +98,39 @@ def _param_text(value):
 
 
 def call_params(node):
-    """Keyword arguments of a call, leaving out defaults."""
+    """Keyword arguments of a call, leaving out defaults.
+
+    Axes are stored counted from the end (so batches work); they print counted from
+    the front of the operand, as numpy users write them, and an ``axis`` that covers
+    every axis is the default, left out.
+    """
     out = []
     for name, value in node.params.items():
         if name == "keepdims" and not value:
             continue
+        if name == "axis" and node.args:
+            value = front_axes(node.args[0].ndim, value)
+            if value is None:
+                continue
         out.append(f", {name}={_param_text(value)}")
     return out
+
+
+def front_axes(ndim, axis):
+    """A stored (negative) axis or tuple of axes counted from the front; None when
+    a tuple covers every one of the ``ndim`` axes.
+
+    Examples
+    --------
+    >>> front_axes(3, -1), front_axes(3, (-3, -1)), front_axes(2, (-2, -1))
+    (2, (0, 2), None)
+    """
+    if isinstance(axis, tuple):
+        if len(axis) == ndim:
+            return None
+        front = tuple(ndim + a if a < 0 else a for a in axis)
+        return front[0] if len(front) == 1 else front
+    return ndim + axis if axis < 0 else axis
 
 
 # -- layouts ---------------------------------------------------------------------------
@@ -137,16 +163,18 @@ def text_layout(node):
                 (b.args[1], PRODUCT, True),
             ]  # c*(1/u) as c/u
         c = fraction_coefficient(node)
+        keep = b.op == "matmul"  # parentheses kept around a matrix product
         if c is not None:
             if c.numerator == 1:
                 return [(b, PRODUCT, False), f"/{c.denominator}"]
             if c.numerator == -1:
                 return ["-", (b, UNARY, False), f"/{c.denominator}"]
-            return [f"{c.numerator}*", (b, PRODUCT, False), f"/{c.denominator}"]
+            return [f"{c.numerator}*", (b, PRODUCT, keep), f"/{c.denominator}"]
         if a.op == "const" and not a.shape:
             # c*(x*y) and c*(x/y) print as c*x*y and c*x/y: parsing moves a scalar
-            # coefficient back in front, so the structure survives
-            return [(a, PRODUCT, False), "*", (b, PRODUCT, False)]
+            # coefficient back in front, so the structure survives (not out of a
+            # matrix product: c*A @ x reads as (c*A) @ x)
+            return [(a, PRODUCT, False), "*", (b, PRODUCT, keep)]
         if OF_OP.get(b.op) == PRODUCT and OF_OP.get(a.op) != PRODUCT:
             a, b = b, a
         return [(a, PRODUCT, False), "*", (b, PRODUCT, True)]
@@ -158,6 +186,12 @@ def text_layout(node):
         return ["-", (node.args[0], UNARY, True)]
     if op == "pow":
         return [(node.args[0], POWER, True), "**", (node.args[1], UNARY, False)]
+    if op in _POSTFIX:
+        return [(node.args[0], ATOM, False), _POSTFIX[op](node)]
+    if op == "transpose" and not node.params:  # the matrix transpose: reversed axes
+        return [(node.args[0], ATOM, False), ".T"]
+    if op == "matmul":
+        return [(node.args[0], PRODUCT, False), " @ ", (node.args[1], PRODUCT, True)]
     pieces = [f"{op}("]
     for i, a in enumerate(node.args):
         if i:
@@ -166,6 +200,32 @@ def text_layout(node):
     pieces.extend(call_params(node))
     pieces.append(")")
     return pieces
+
+
+def _subscript(node, item):
+    """``[item]`` on the node's axis, with ``:`` for the axes before it."""
+    before = node.args[0].ndim + node.params["axis"]
+    return "[" + ":, " * before + item + "]"
+
+
+def _slice_item(p, n):
+    first = 0 if p["step"] > 0 else n - 1  # where numpy starts when start is left out
+    start = "" if p["start"] == first else str(p["start"])
+    to_end = p["stop"] is None or (p["step"] > 0 and p["stop"] >= n)
+    stop = "" if to_end else str(p["stop"])
+    step = "" if p["step"] == 1 else f":{p['step']}"
+    if not (start or stop or step):  # a bare ':' would read back as no slice at all
+        start, stop = str(p["start"]), str(p["stop"])
+    return f"{start}:{stop}{step}"
+
+
+# ops printed after their operand, numpy's way: A[0], A[:, 1:3], A.T
+_POSTFIX = {
+    "take": lambda n: _subscript(n, str(n.params["index"])),
+    "slice": lambda n: _subscript(
+        n, _slice_item(n.params, n.args[0].shape[n.params["axis"]])
+    ),
+}
 
 
 def to_str(expr):

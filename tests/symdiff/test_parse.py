@@ -38,8 +38,12 @@ def test_uses_given_symbols():
 @pytest.mark.parametrize(
     "text, column, words",
     [
-        ("x.__class__", 2, "unexpected character"),
-        ("x[0]", 2, "subscripts"),
+        ("x.__class__", 3, "'__class__' is not allowed"),
+        ("x.real", 3, "only the attribute '.T'"),
+        ("x[0]", 2, "too many indices"),
+        ("x[1.5]", 3, "indices must be integers"),
+        ("x[]", 3, "empty index"),
+        ("x[0:1:2:3]", 8, "at most two ':'"),
         ("lambda: 1", 1, "keyword 'lambda'"),
         ("__import__('os')", 1, "'__import__' is not allowed"),
         ("foo(x)", 1, "unknown function 'foo'"),

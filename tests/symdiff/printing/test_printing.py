@@ -3,6 +3,8 @@
 from fractions import Fraction
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from symdiff import (
     const,
@@ -81,3 +83,59 @@ def test_minus_over_a_product_whose_first_factor_rewrites_keeps_its_parentheses(
     assert str(-(a * b)) == "-a*b"
     g = grad(acos(tanh(2 * x) / 2), x)  # found by hypothesis through the CLI
     assert parse(str(g)) is g
+
+
+# -- tensors print numpy's way and read back -------------------------------------------
+
+_bound = st.one_of(st.none(), st.integers(-12, 12))
+
+
+@given(
+    start=_bound,
+    stop=_bound,
+    step=st.one_of(st.none(), st.integers(-4, 4).filter(bool)),
+    axis=st.integers(0, 1),
+    index=st.integers(-3, 2),
+)
+def test_subscripts_print_as_numpy_writes_them_and_read_back(
+    start, stop, step, axis, index
+):
+    from symdiff import Symbol, parse
+
+    A = Symbol("A", shape=(3, 10))
+    key = [slice(None), slice(None)]
+    key[axis] = slice(start, stop, step)
+    sliced = A[tuple(key)]
+    cases = [sliced, A[index], A[:, index]]
+    if -sliced.shape[0] <= index < sliced.shape[0]:
+        cases.append(sliced[index])
+    for e in cases:
+        text = str(e)
+        assert "slice(" not in text and "take(" not in text
+        assert parse(text, symbols=[A]) is e, text
+
+
+def test_matrix_products_transposes_and_axes_read_back():
+    from symdiff import Symbol, grad, hessian, jacobian, max, norm, parse, sum
+
+    A, B = Symbol("A", shape=(3, 4)), Symbol("B", shape=(4, 4))
+    v, w = Symbol("v", shape=(4,)), Symbol("w", shape=(3,))
+    syms = [A, B, v, w]
+    cases = [
+        w @ A @ v,
+        2 * (A @ v) + w,
+        -(A @ v) / 3,
+        (A @ B).T @ w,
+        A.T[1] * 2,
+        sum(A * A, axis=0) @ v,
+        max(A, axis=1, keepdims=True) - A,
+        norm(A @ v, ord=1),
+        grad(w @ A @ v, v),
+        hessian(v @ B @ v, v),
+        jacobian(A @ v, v),
+        grad(sum((A @ v)[1:] ** 2), v),
+    ]
+    for e in cases:
+        assert parse(str(e), symbols=syms) is e, str(e)
+    assert str(hessian(v @ B @ v, v)) == "B + B.T"
+    assert str(w @ A @ v) == "w @ A @ v"
