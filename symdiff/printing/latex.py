@@ -15,7 +15,10 @@ from symdiff.printing.precedence import ATOM, POWER, PRODUCT
 from symdiff.printing.text import (
     const_text,
     fraction_coefficient,
+    front_axes,
+    index_text,
     precedence,
+    slice_text,
     text_layout,
 )
 
@@ -46,11 +49,20 @@ def _latex_const(v):
     return const_text(v)
 
 
+_GREEK = set(
+    "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi pi rho "
+    "sigma tau upsilon phi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma Phi Psi "
+    "Omega".split()
+)
+
+
 def _latex_name(name):
+    """``theta_1`` as ``\\theta_{1}``: Greek letters by name, then a subscript."""
     parts = name.split("_", 1)
+    base = "\\" + parts[0] if parts[0] in _GREEK else parts[0]
     if len(parts) == 2 and parts[1]:
-        return f"{parts[0]}_{{{parts[1]}}}"
-    return name
+        return f"{base}_{{{parts[1]}}}"
+    return base
 
 
 def _latex_prec(node):
@@ -79,8 +91,112 @@ def _latex_layout(node):
         return ["{", (node.args[0], POWER, True), "}^{", (node.args[1], 0, False), "}"]
     if op in ("add", "sub", "neg"):
         return text_layout(node)
+    if op in _TENSOR_LAYOUTS:
+        return _TENSOR_LAYOUTS[op](node)
     template = OPS[op].latex or (r"\operatorname{" + op + r"}\left({0}\right)")
     return _template_pieces(template, node.args)
+
+
+# -- tensors: what a row's template cannot say (indices, axes, shapes) ---------------
+
+
+def _operand(node, need=ATOM):
+    return (node.args[0], need, False)
+
+
+def _sub(text):
+    return "_{" + text + "}" if text else ""
+
+
+def _axes_text(node):
+    r"""``\mathrm{axis}\,1`` for a reduction over some of its operand's axes."""
+    if "axis" not in node.params:
+        return ""
+    axes = front_axes(node.args[0].ndim, node.params["axis"])
+    if axes is None:
+        return ""
+    if isinstance(axes, tuple):
+        return r"\mathrm{axes}\," + ",".join(map(str, axes))
+    return r"\mathrm{axis}\," + str(axes)
+
+
+def _shape_text(shape):
+    return r"\times ".join(map(str, shape)) if shape else "1"
+
+
+def _reduction(symbol):
+    return lambda n: [symbol + _sub(_axes_text(n)) + " ", _operand(n, POWER)]
+
+
+def _norm(node):
+    p = node.params.get("ord", 2)
+    p_text = r"\infty" if p == float("inf") else ("" if p == 2 else str(p))
+    sub = ",".join(t for t in (p_text, _axes_text(node)) if t)
+    return [r"\left\| ", _operand(node, 0), r" \right\|" + _sub(sub)]
+
+
+def _matmul(node):
+    a, b = node.args
+    if a.ndim == 1 and a.op != "matmul":  # x^T A x: the leading vector is a row
+        return ["{", (a, ATOM, False), r"}^{\top} ", (b, PRODUCT, True)]
+    return [(a, PRODUCT, False), " ", (b, PRODUCT, True)]
+
+
+def _transpose(node):
+    if not node.params:
+        return ["{", _operand(node), r"}^{\top}"]
+    axes = ",".join(map(str, node.params["axes"]))
+    return [
+        r"\operatorname{transpose}_{(" + axes + r")}\left(",
+        _operand(node, 0),
+        r"\right)",
+    ]
+
+
+def _broadcast(node):
+    (a,) = node.args
+    ones = r"\mathbf{1}_{" + _shape_text(node.shape) + "}"
+    if a.op == "const" and not a.shape and a.value in (0, 1):
+        return [ones.replace("1", str(a.value), 1)]
+    return [_operand(node, POWER), r"\," + ones]
+
+
+def _called(name, sub=""):
+    return lambda n: [
+        r"\operatorname{" + name + "}" + _sub(sub(n) if callable(sub) else sub),
+        r"\left(",
+        _operand(n, 0),
+        r"\right)",
+    ]
+
+
+_TENSOR_LAYOUTS = {
+    "take": lambda n: [
+        "{",
+        _operand(n),
+        "}_{" + index_text(n, str(n.params["index"])) + "}",
+    ],
+    "slice": lambda n: ["{", _operand(n), "}_{" + index_text(n, slice_text(n)) + "}"],
+    "transpose": _transpose,
+    "matmul": _matmul,
+    "sum": _reduction(r"\sum"),
+    "prod": _reduction(r"\prod"),
+    "max": _reduction(r"\max"),
+    "min": _reduction(r"\min"),
+    "norm": _norm,
+    "cumsum": _called("cumsum", _axes_text),
+    "inv": lambda n: ["{", _operand(n), "}^{-1}"],
+    "det": lambda n: [r"\det\left(", _operand(n, 0), r"\right)"],
+    "logdet": lambda n: [r"\log\left|\det\left(", _operand(n, 0), r"\right)\right|"],
+    "trace": _called("tr"),
+    "solve": lambda n: ["{", _operand(n), "}^{-1} ", (n.args[1], PRODUCT, True)],
+    "reshape": _called("reshape", lambda n: "(" + _shape_text(n.shape) + ")"),
+    "broadcast_to": _broadcast,
+    "unslice": _called(
+        "unslice",
+        lambda n: index_text(n, slice_text(n)) + r"\to " + str(n.params["size"]),
+    ),
+}
 
 
 def latex(expr):

@@ -204,8 +204,18 @@ def text_layout(node):
 
 def _subscript(node, item):
     """``[item]`` on the node's axis, with ``:`` for the axes before it."""
+    return "[" + index_text(node, item) + "]"
+
+
+def index_text(node, item):
+    """The index of a take or slice node on its axis: ``":, " * k + item``."""
     before = node.args[0].ndim + node.params["axis"]
-    return "[" + ":, " * before + item + "]"
+    return ":, " * before + item
+
+
+def slice_text(node):
+    """The ``start:stop:step`` of a slice node, as short as numpy reads it back."""
+    return _slice_item(node.params, node.args[0].shape[node.params["axis"]])
 
 
 def _slice_item(p, n):
@@ -222,9 +232,7 @@ def _slice_item(p, n):
 # ops printed after their operand, numpy's way: A[0], A[:, 1:3], A.T
 _POSTFIX = {
     "take": lambda n: _subscript(n, str(n.params["index"])),
-    "slice": lambda n: _subscript(
-        n, _slice_item(n.params, n.args[0].shape[n.params["axis"]])
-    ),
+    "slice": lambda n: _subscript(n, slice_text(n)),
 }
 
 
