@@ -27,6 +27,27 @@ from symdiff.core.traverse import topo_order, without_gc
 from symdiff.ops.util import identity, unbroadcast, zeros
 
 
+class ExprTuple(tuple):
+    r"""Derivatives as a tuple: a gradient, or (nested) a Jacobian's or Hessian's rows.
+
+    It is a tuple in every way (indexing, unpacking, ``==`` with plain tuples); it adds
+    LaTeX as a ``pmatrix`` (``latex(g)``, and notebooks' ``_repr_latex_``): a gradient
+    as a column, a Jacobian or Hessian as a matrix.
+
+    Examples
+    --------
+    >>> from symdiff import grad, latex, symbols
+    >>> x, y = symbols("x y")
+    >>> g = grad(x**2 * y, [x, y])
+    >>> g == (2 * x * y, x**2), isinstance(g, tuple)
+    (True, True)
+    >>> print(latex(g))
+    \begin{pmatrix} 2 x y \\ {x}^{2} \end{pmatrix}
+    """
+
+    __slots__ = ()
+
+
 def _check_wrt(wrt):
     single = isinstance(wrt, Expr)
     wrt_list = [wrt] if single else list(wrt)
@@ -208,7 +229,7 @@ def grad(expr, wrt):
             f"grad needs a scalar expression, got shape {expr.shape}; use jacobian"
         )
     grads = _reverse(expr, wrt_list, const(1))
-    return grads[0] if single else tuple(grads)
+    return grads[0] if single else ExprTuple(grads)
 
 
 def _seed(y):
@@ -256,9 +277,9 @@ def jacobian(outputs, wrt):
     if isinstance(outputs, Expr) and outputs.shape:
         single = isinstance(wrt, Expr)
         js = _reverse(outputs, wrt_list, _seed(outputs))
-        return js[0] if single else tuple(js)
+        return js[0] if single else ExprTuple(js)
     outs = [outputs] if isinstance(outputs, Expr) else [as_expr(o) for o in outputs]
-    return tuple(tuple(_reverse(o, wrt_list, _seed(o))) for o in outs)
+    return ExprTuple(ExprTuple(_reverse(o, wrt_list, _seed(o))) for o in outs)
 
 
 def hessian(expr, wrt):
@@ -378,7 +399,7 @@ def vjp(f, wrt, u):
             f"{f.shape}"
         )
     out = _reverse(f, wrt_list, u)
-    return out[0] if single else tuple(out)
+    return out[0] if single else ExprTuple(out)
 
 
 def hvp(f, wrt, v):
@@ -411,4 +432,4 @@ def hvp(f, wrt, v):
     single, wrt_list, tangents = _directions("hvp", wrt, v)
     gs = grad(f, wrt_list)
     out = _forward(list(gs), tangents)
-    return out[0] if single else tuple(out)
+    return out[0] if single else ExprTuple(out)

@@ -1,4 +1,5 @@
-"""Expr's methods whose work lives above the core: printing and the numpy-like surface.
+"""Expr's methods whose work lives above the core: printing and the numpy-like surface
+(and the notebook LaTeX of the derivative tuples ``grad`` and ``hessian`` return).
 
 :mod:`symdiff.core.expr` defines the node and its operators; it cannot import the
 printers or the tensor constructors without importing upwards.  :func:`install`, called
@@ -10,6 +11,7 @@ import numbers
 
 from symdiff.constructors import tensor
 from symdiff.core.expr import Expr
+from symdiff.diff import ExprTuple
 from symdiff.printing import latex, to_str
 
 
@@ -56,7 +58,8 @@ METHODS = {
 
 
 def install():
-    """Attach :data:`METHODS` to :class:`~symdiff.core.expr.Expr` (idempotent).
+    """Attach :data:`METHODS` to :class:`~symdiff.core.expr.Expr`, and LaTeX to the
+    derivative tuples of :mod:`symdiff.diff` (idempotent).
 
     Examples
     --------
@@ -68,3 +71,4 @@ def install():
     """
     for name, fn in METHODS.items():
         setattr(Expr, name, fn)
+    ExprTuple._repr_latex_ = _repr_latex_

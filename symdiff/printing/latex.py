@@ -86,7 +86,8 @@ def _latex_layout(node):
             if b.op == "const" or (a.op == "const" and b.op == "const")
             else " "
         )
-        return [(a, PRODUCT, False), sep, (b, PRODUCT, True)]
+        # juxtaposition is associative: 2 x y needs no parentheses, unlike 2*(x*y)
+        return [(a, PRODUCT, False), sep, (b, PRODUCT, False)]
     if op == "pow":
         return ["{", (node.args[0], POWER, True), "}^{", (node.args[1], 0, False), "}"]
     if op in ("add", "sub", "neg"):
@@ -138,8 +139,8 @@ def _norm(node):
 def _matmul(node):
     a, b = node.args
     if a.ndim == 1 and a.op != "matmul":  # x^T A x: the leading vector is a row
-        return ["{", (a, ATOM, False), r"}^{\top} ", (b, PRODUCT, True)]
-    return [(a, PRODUCT, False), " ", (b, PRODUCT, True)]
+        return ["{", (a, ATOM, False), r"}^{\top} ", (b, PRODUCT, False)]
+    return [(a, PRODUCT, False), " ", (b, PRODUCT, False)]
 
 
 def _transpose(node):
@@ -199,6 +200,13 @@ _TENSOR_LAYOUTS = {
 }
 
 
+def _matrix(items):
+    """A tuple of expressions as a column, a tuple of tuples as a matrix."""
+    rows = [row if isinstance(row, tuple | list) else (row,) for row in items]
+    body = r" \\ ".join(" & ".join(latex(e) for e in row) for row in rows)
+    return r"\begin{pmatrix} " + body + r" \end{pmatrix}"
+
+
 def latex(expr):
     r"""LaTeX source for ``expr`` (also shown by notebooks via ``_repr_latex_``).
 
@@ -209,4 +217,6 @@ def latex(expr):
     >>> print(latex(x**2 / (1 + sin(y))))
     \frac{{x}^{2}}{\sin\left(y\right) + 1}
     """
+    if isinstance(expr, tuple | list):  # grad, jacobian, hessian results
+        return _matrix(expr)
     return emit(expr, _latex_layout, _latex_prec, r"\left(", r"\right)")

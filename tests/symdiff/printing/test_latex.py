@@ -96,3 +96,14 @@ def test_tensor_latex_keeps_indices_axes_and_conventions():
     assert latex(logdet(B)) == r"\log\left|\det\left(B\right)\right|"
     assert latex(hessian(v @ B @ v, v)) == r"B + {B}^{\top}"
     assert latex(Symbol("theta_1")) == r"\theta_{1}"
+
+
+def test_derivative_tuples_are_tuples_that_render_as_matrices():
+    g = grad(x**2 * y, [x, y])
+    h = hessian(x**2 * y, [x, y])
+    assert isinstance(g, tuple) and g == (2 * x * y, x**2)
+    a, b = g  # unpacks like a tuple
+    assert latex(g) == r"\begin{pmatrix} 2 x y \\ {x}^{2} \end{pmatrix}"
+    assert latex(h) == r"\begin{pmatrix} 2 y & 2 x \\ 2 x & 0 \end{pmatrix}"
+    assert h._repr_latex_() == f"${latex(h)}$" and g._repr_latex_() == f"${latex(g)}$"
+    assert latex(2 * (A @ v)) == "2 A v"
