@@ -22,7 +22,7 @@ from symdiff.codegen.writer import (
     flatten_outputs,
     render_structure,
 )
-from symdiff.core.traverse import paused_gc
+from symdiff.core.traverse import count_nodes, paused_gc
 from symdiff.core.version import __version__
 
 __all__ = ["export_module"]
@@ -172,13 +172,15 @@ def _module_docstring(functions, args, names):
 
 
 def _outputs_text(outputs):
-    """``outputs`` as text for the docstring, cut after about 400 characters."""
+    """``outputs`` as text for the docstring, cut after about 400 characters (then
+    the size of the whole is said, in DAG nodes)."""
     leaves, tokens = flatten_outputs(outputs, "export_module")
     text = []
     size = 0
     for piece in render_structure(tokens, lambda i: str(leaves[i]), repr):
         if size + len(piece) > _DOC_EXPR_CHARS:
-            text.append(piece[: _DOC_EXPR_CHARS - size] + " ...")
+            whole = f"{count_nodes(*leaves)} nodes in all"
+            text.append(piece[: _DOC_EXPR_CHARS - size] + f" ... ({whole})")
             break
         text.append(piece)
         size += len(piece)

@@ -428,3 +428,13 @@ def test_bad_arguments_are_rejected(tmp_path):
         export_module({"f": {x: x}}, [x])
     with pytest.raises(OSError):
         export_module({"f": x}, [x], tmp_path / "missing" / "out.py")
+
+
+def test_a_long_expression_is_cut_in_the_docstring_with_its_size():
+    import builtins
+
+    xs = [Symbol(f"x{i}") for i in range(60)]
+    f = builtins.sum(sin(a) * b for a, b in zip(xs, xs[1:], strict=False))
+    doc = ast.get_docstring(ast.parse(export_module({"f": f}, xs)))
+    assert " ... (236 nodes in all)" in doc
+    assert len(doc) < 2000  # the cut keeps the docstring short
