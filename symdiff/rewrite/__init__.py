@@ -10,7 +10,7 @@ Examples
 x**3
 """
 
-from symdiff.rewrite import canonicalize  # noqa: F401  (records its rules)
+from symdiff.rewrite import algebra, canonicalize  # noqa: F401  (record their rules)
 from symdiff.rewrite.registry import RULES, Rule, install, rule
 from symdiff.rewrite.simplify import simplify
 

@@ -36,14 +36,18 @@ class Rule:
     ops: tuple
     fn: object
     doc: str
+    order: int = 0
 
 
 RULES: list[Rule] = []
 _BY_OP: dict[str, dict[str, tuple]] = {phase: {} for phase in PHASES}
 
 
-def rule(phase, *ops):
+def rule(phase, *ops, order=0):
     """Decorator: record ``fn`` as a rule of ``phase`` for the given ops.
+
+    Rules of one op run by ``order``, then in the order they were recorded (so a
+    module of later rules, ``order=1``, needs no particular import order).
 
     Examples
     --------
@@ -56,7 +60,8 @@ def rule(phase, *ops):
         raise ValueError(f"rule: phase must be one of {PHASES}, got {phase!r}")
 
     def register(fn):
-        RULES.append(Rule(fn.__name__, phase, ops, fn, (fn.__doc__ or "").strip()))
+        doc = (fn.__doc__ or "").strip()
+        RULES.append(Rule(fn.__name__, phase, ops, fn, doc, order))
         return fn
 
     return register
@@ -74,7 +79,7 @@ def install():
     """
     for phase in PHASES:
         table: dict[str, list] = {}
-        for r in RULES:
+        for r in sorted(RULES, key=lambda r: r.order):  # stable: recording order kept
             if r.phase == phase:
                 for op in r.ops:
                     table.setdefault(op, []).append(r.fn)

@@ -16,54 +16,20 @@ from symdiff.core.expr import apply, as_expr, const
 from symdiff.core.traverse import topo_order
 from symdiff.rewrite.predicates import ONE, ZERO, is_exact, is_number, is_scalar_const
 from symdiff.rewrite.registry import rule, rules_for
+from symdiff.rewrite.terms import base_exp, build_chain, coeff_term, flatten
 
 # -- scalar rules --------------------------------------------------------------------
-
-
-def _coeff_term(e):
-    """Split ``e`` into (numeric coefficient, term) with e == coefficient * term."""
-    if e.op == "const" and not e.shape:
-        return e.value, ONE
-    if e.op == "mul" and is_scalar_const(e.args[0]):
-        return e.args[0].value, e.args[1]
-    if e.op == "neg":
-        c, t = _coeff_term(e.args[0])
-        return -c, t
-    return 1, e
-
-
-def _flatten(root, ops, sign_op=None):
-    """Operands of a cluster of ``ops`` below ``root``, with signs (iterative)."""
-    out, stack = [], [(root, 1)]
-    while stack:
-        e, s = stack.pop()
-        if e.op in ops and e.shape == root.shape:
-            a, b = e.args
-            stack.append((b, -s if e.op == sign_op else s))
-            stack.append((a, s))
-        elif sign_op == "sub" and e.op == "neg" and e.shape == root.shape:
-            stack.append((e.args[0], -s))
-        else:
-            out.append((e, s))
-    return out
-
-
-def _build_chain(op, items):
-    acc = items[0]
-    for it in items[1:]:
-        acc = apply(op, acc, it)
-    return acc
 
 
 @rule("simplify", "add", "sub")
 def collect_like_terms(root):
     """2*x + 3*x -> 5*x, x - x -> 0, constants summed, over a whole sum."""
-    parts = _flatten(root, ("add", "sub"), "sub")
+    parts = flatten(root, ("add", "sub"), "sub")
     if len(parts) < 2:
         return None
     coeffs: dict = {}
     for e, s in parts:
-        c, t = _coeff_term(e)
+        c, t = coeff_term(e)
         coeffs[t] = coeffs.get(t, 0) + s * c
     if len(coeffs) == len(parts):
         return None  # nothing to collect
@@ -74,23 +40,14 @@ def collect_like_terms(root):
             terms.append(const(c) if t is ONE else apply("mul", c, t))
     if not terms:
         return ZERO if not root.shape else None
-    out = _build_chain("add", terms)
+    out = build_chain("add", terms)
     return out if out.shape == root.shape else None
-
-
-def _base_exp(e):
-    """Split ``e`` into (base, exponent) with e == base**exponent."""
-    if e.op == "pow":
-        return e.args[0], e.args[1]
-    if e.op == "sqrt":
-        return e.args[0], const(Fraction(1, 2))
-    return e, ONE
 
 
 @rule("simplify", "mul", "div")
 def collect_powers(root):
     """x*x*x -> x**3, x**a * x**b -> x**(a+b), x/x -> 1, over a whole product."""
-    parts = _flatten(root, ("mul", "div"), "div")
+    parts = flatten(root, ("mul", "div"), "div")
     if len(parts) < 2:
         return None
     coeff, exps, order = 1, {}, []
@@ -103,7 +60,7 @@ def collect_powers(root):
                 else (coeff * (Fraction(1) / v if is_exact(v) else 1 / v))
             )
             continue
-        base, ex = _base_exp(e)
+        base, ex = base_exp(e)
         if base not in exps:
             exps[base] = []
             order.append(base)
@@ -111,11 +68,16 @@ def collect_powers(root):
     n_consts = len(parts) - sum(len(v) for v in exps.values())
     if len(order) == len(parts) - n_consts and n_consts <= 1:
         return None  # no two factors share a base: nothing to combine
-    factors = []
+    factors, below = [], []
     for base in sorted(order, key=lambda b: b.key):
-        ex = _build_chain("add", exps[base])
-        factors.append(apply("pow", base, ex))
-    out = _build_chain("mul", factors) if factors else ONE
+        ex = build_chain("add", exps[base])
+        if ex.op == "const" and not ex.shape and ex.value < 0:
+            below.append(apply("pow", base, -ex.value))  # x**-4 reads as 1/x**4
+        else:
+            factors.append(apply("pow", base, ex))
+    out = build_chain("mul", factors) if factors else ONE
+    if below:
+        out = apply("div", out, build_chain("mul", below))
     out = apply("mul", coeff, out)
     return out if out.shape == root.shape else None
 
@@ -191,12 +153,12 @@ def vector_times_matrix(root):
 @rule("simplify", "add", "sub")
 def factor_matmul(root):
     """A @ x + B @ x -> (A + B) @ x and x @ A + x @ B -> x @ (A + B), over a sum."""
-    parts = _flatten(root, ("add", "sub"), "sub")
+    parts = flatten(root, ("add", "sub"), "sub")
     if len(parts) < 2:
         return None
     split = []
     for e, s in parts:
-        c, t = _coeff_term(e)
+        c, t = coeff_term(e)
         split.append((s * c, t))
     for side in (1, 0):  # group by the shared right operand first, then the left
         groups: dict = {}
@@ -210,7 +172,7 @@ def factor_matmul(root):
         used = set()
         terms = []
         for (shared, _), idxs in groups.items():
-            other = _build_chain(
+            other = build_chain(
                 "add",
                 [apply("mul", split[i][0], split[i][1].args[1 - side]) for i in idxs],
             )
@@ -218,7 +180,7 @@ def factor_matmul(root):
             terms.append(apply("matmul", *pair))
             used.update(idxs)
         terms += [apply("mul", c, t) for i, (c, t) in enumerate(split) if i not in used]
-        out = _build_chain("add", terms)
+        out = build_chain("add", terms)
         return out if out.shape == root.shape else None
     return None
 

@@ -11,6 +11,7 @@ from symdiff import (
     atan,
     const,
     cos,
+    cosh,
     diff,
     evaluate,
     exp,
@@ -19,6 +20,7 @@ from symdiff import (
     log1p,
     simplify,
     sin,
+    sinh,
     sqrt,
     symbols,
     tan,
@@ -94,3 +96,53 @@ def test_simplify_accepts_sequences():
     a, b = simplify([x + x, y * y])
     assert (str(a), str(b)) == ("2*x", "y**2")
     assert isinstance(simplify((x, y)), tuple)
+
+
+# -- school algebra (symdiff.rewrite.algebra) ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "build, expected",
+    [
+        # the examples, next to what SymPy prints for them
+        (lambda: diff(log(x) / x, x), "(1 - log(x))/x**2"),
+        (lambda: x * x ** (x - 1) + x**x * log(x), "(log(x) + 1)*x**x"),
+        (lambda: sin(x) ** 2 + cos(x) ** 2, "1"),
+        (lambda: (x + 1) ** 2 - x**2 - 2 * x, "1"),
+        (lambda: 3 * sin(y) ** 2 + 3 * cos(y) ** 2 + x, "x + 3"),
+        (lambda: cosh(x) ** 2 - sinh(x) ** 2, "1"),
+        (lambda: exp(x) * exp(2 * x), "exp(3*x)"),
+        (lambda: exp(x) / exp(y), "exp(x - y)"),
+        (lambda: log(x) + log(y), "log(x*y)"),
+        (lambda: x * y + x * y**2, "(y + 1)*x*y"),
+        (lambda: (x / y) ** 2, "x**2/y**2"),
+        (lambda: diff(1 / x, x, 3), "-6/x**4"),
+    ],
+)
+def test_algebra_rules(build, expected):
+    assert str(simplify(build())) == expected
+
+
+def test_expansion_is_kept_only_when_it_is_smaller():
+    e = (x + y) ** 3 - x**3  # expanded it has three terms: left as it is
+    assert simplify(e) is e
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: diff(log(x) / x, x),
+        lambda: x * x ** (x - 1) + x**x * log(x),
+        lambda: sin(x) ** 2 + cos(x) ** 2 + x * y,
+        lambda: (x + 2) ** 3 - (x - 1) ** 2 * y,
+        lambda: log(x) - log(y) + exp(x) * exp(-y),
+        lambda: x / y**2 + 3 * x**2 / y**3,
+    ],
+)
+def test_algebra_rules_keep_values(build):
+    e = build()
+    s = simplify(e)
+    for xv, yv in [(0.7, 1.3), (2.5, 0.4), (1.9, 3.1)]:
+        want = float(evaluate(e, {x: xv, y: yv}))
+        got = float(evaluate(s, {x: xv, y: yv}))
+        assert math.isclose(got, want, rel_tol=1e-12, abs_tol=1e-12)
