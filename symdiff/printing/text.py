@@ -136,6 +136,33 @@ def front_axes(ndim, axis):
 # -- layouts ---------------------------------------------------------------------------
 
 
+def _product_layout(node):
+    """``a*b`` for reading: coefficients in front, ``c/u``, ``x/3`` for (1/3)*x."""
+    a, b = node.args
+    if a.op == "const" and not a.shape and b.op == "div" and _is_one(b.args[0]):
+        return [
+            (a, PRODUCT, False),
+            "/",
+            (b.args[1], PRODUCT, True),
+        ]  # c*(1/u) as c/u
+    c = fraction_coefficient(node)
+    keep = b.op == "matmul"  # parentheses kept around a matrix product
+    if c is not None:
+        if c.numerator == 1:
+            return [(b, PRODUCT, False), f"/{c.denominator}"]
+        if c.numerator == -1:
+            return ["-", (b, UNARY, False), f"/{c.denominator}"]
+        return [f"{c.numerator}*", (b, PRODUCT, keep), f"/{c.denominator}"]
+    if a.op == "const" and not a.shape:
+        # c*(x*y) and c*(x/y) print as c*x*y and c*x/y: parsing moves a scalar
+        # coefficient back in front, so the structure survives (not out of a
+        # matrix product: c*A @ x reads as (c*A) @ x)
+        return [(a, PRODUCT, False), "*", (b, PRODUCT, keep)]
+    if OF_OP.get(b.op) == PRODUCT and OF_OP.get(a.op) != PRODUCT:
+        a, b = b, a
+    return [(a, PRODUCT, False), "*", (b, PRODUCT, True)]
+
+
 def text_layout(node):
     op = node.op
     if op == "const":
@@ -155,29 +182,7 @@ def text_layout(node):
             a, b = b, a
         return [(a, SUM, False), f" {'+' if op == 'add' else '-'} ", (b, SUM, True)]
     if op == "mul":
-        a, b = node.args
-        if a.op == "const" and not a.shape and b.op == "div" and _is_one(b.args[0]):
-            return [
-                (a, PRODUCT, False),
-                "/",
-                (b.args[1], PRODUCT, True),
-            ]  # c*(1/u) as c/u
-        c = fraction_coefficient(node)
-        keep = b.op == "matmul"  # parentheses kept around a matrix product
-        if c is not None:
-            if c.numerator == 1:
-                return [(b, PRODUCT, False), f"/{c.denominator}"]
-            if c.numerator == -1:
-                return ["-", (b, UNARY, False), f"/{c.denominator}"]
-            return [f"{c.numerator}*", (b, PRODUCT, keep), f"/{c.denominator}"]
-        if a.op == "const" and not a.shape:
-            # c*(x*y) and c*(x/y) print as c*x*y and c*x/y: parsing moves a scalar
-            # coefficient back in front, so the structure survives (not out of a
-            # matrix product: c*A @ x reads as (c*A) @ x)
-            return [(a, PRODUCT, False), "*", (b, PRODUCT, keep)]
-        if OF_OP.get(b.op) == PRODUCT and OF_OP.get(a.op) != PRODUCT:
-            a, b = b, a
-        return [(a, PRODUCT, False), "*", (b, PRODUCT, True)]
+        return _product_layout(node)
     if op == "div":
         return [(node.args[0], PRODUCT, False), "/", (node.args[1], PRODUCT, True)]
     if op == "neg":
