@@ -105,6 +105,8 @@ def call_params(node):
     every axis is the default, left out.
     """
     out = []
+    if node.op == "unslice":
+        return _unslice_params(node)
     for name, value in node.params.items():
         if name == "keepdims" and not value:
             continue
@@ -113,6 +115,22 @@ def call_params(node):
             if value is None:
                 continue
         out.append(f", {name}={_param_text(value)}")
+    return out
+
+
+def _unslice_params(node):
+    """The keywords of an unslice (the adjoint of a slice: zeros of ``size`` with the
+    operand at the slice), in slice order, defaults left out as a slice leaves them."""
+    p = node.params
+    out = [f", axis={front_axes(node.args[0].ndim, p['axis'])}"]
+    first = 0 if p["step"] > 0 else p["size"] - 1
+    if p["start"] != first:
+        out.append(f", start={p['start']}")
+    if not (p["stop"] is None or (p["step"] > 0 and p["stop"] >= p["size"])):
+        out.append(f", stop={p['stop']}")
+    if p["step"] != 1:
+        out.append(f", step={p['step']}")
+    out.append(f", size={p['size']}")
     return out
 
 

@@ -139,3 +139,18 @@ def test_matrix_products_transposes_and_axes_read_back():
         assert parse(str(e), symbols=syms) is e, str(e)
     assert str(hessian(v @ B @ v, v)) == "B + B.T"
     assert str(w @ A @ v) == "w @ A @ v"
+
+
+def test_unslice_prints_its_slice_short_and_reads_back():
+    from symdiff import Symbol, grad, parse, sum
+
+    theta, A = Symbol("theta", shape=(10,)), Symbol("A", shape=(3, 4))
+    g = grad(sum(theta[:5] ** 2), theta)
+    assert str(g) == "unslice(2*theta[:5], axis=0, stop=5, size=10)"
+    for e in (
+        g,
+        grad(sum(theta[2:9:3]), theta),
+        grad(sum(theta[::-2]), theta),
+        grad(sum(A[:, 1:3] ** 2), A),
+    ):
+        assert parse(str(e), symbols=[theta, A]) is e, str(e)
