@@ -62,7 +62,9 @@ class OpSpec:
     vjp: Callable | None = None
     jvp: Callable | None = None
     infix: str | None = None  # binary " + ", unary "-"; None: printed as a call
-    latex: str | None = None  # template over the printed arguments {0}, {1}
+    # template over the printed arguments {0}, {1}; ops whose LaTeX shows their
+    # parameters (indices, axes, shapes) are laid out by symdiff.printing.latex
+    latex: str | None = None
     sympy: Callable | None = None  # to_sympy(node, *sympy_args)
     code: str | Callable | None = None  # numpy source: "np.sin({0})" or fn(node, names)
     commutative: bool = False

@@ -81,7 +81,6 @@ defop(
     code=lambda n, names: (
         f"np.take({names[0]}, {n.params['index']}, axis={n.params['axis']})"
     ),
-    latex=r"\operatorname{{take}}\left({0}\right)",
     sympy=_sympy_take,
 )
 
@@ -173,7 +172,6 @@ defop(
     vjp=_slice_vjp,
     jvp=lambda n, t: apply("slice", t[0], **n.params),
     code=lambda n, names: f"({names[0]}){_slice_text(n.params)}",
-    latex=r"\operatorname{{slice}}\left({0}\right)",
     sympy=_sympy_slice,
 )
 
@@ -243,5 +241,4 @@ defop(
     vjp=_unslice_vjp,
     jvp=lambda n, t: apply("unslice", t[0], **n.params),
     code=_unslice_code,
-    latex=r"\operatorname{{unslice}}\left({0}\right)",
 )

@@ -186,7 +186,6 @@ defop(
     vjp=_matmul_vjp,
     jvp=_matmul_jvp,
     code=_matmul_code,
-    latex=r"\left({0}\right) \left({1}\right)",
     sympy=_sympy_matmul,
 )
 
@@ -277,7 +276,6 @@ defop(
     vjp=_trace_vjp,
     jvp=lambda n, t: apply("trace", t[0]),
     code="np.trace({0}, axis1=-2, axis2=-1)",
-    latex=r"\operatorname{{tr}}\left({0}\right)",
     sympy=lambda n, a: lazy.sympy().Trace(a) if n.args[0].ndim == 2 else no_sympy(n),
 )
 
@@ -342,7 +340,6 @@ defop(
     vjp=_inv_vjp,
     jvp=_inv_jvp,
     code="np.linalg.inv({0})",
-    latex=r"\left({0}\right)^{{-1}}",
     sympy=lambda n, a: lazy.sympy().Inverse(a) if n.ndim == 2 else no_sympy(n),
 )
 defop(
@@ -355,7 +352,6 @@ defop(
     vjp=_det_vjp,
     jvp=_det_jvp,
     code="np.linalg.det({0})",
-    latex=r"\det\left({0}\right)",
     sympy=lambda n, a: (
         lazy.sympy().Determinant(a) if n.args[0].ndim == 2 else no_sympy(n)
     ),
@@ -370,7 +366,6 @@ defop(
     vjp=_logdet_vjp,
     jvp=_logdet_jvp,
     code="np.linalg.slogdet({0})[1]",
-    latex=r"\log\left|{0}\right|",
     sympy=lambda n, a: (
         lazy.sympy().log(lazy.sympy().Abs(lazy.sympy().Determinant(a)))
         if n.args[0].ndim == 2
@@ -444,6 +439,5 @@ defop(
     vjp=_solve_vjp,
     jvp=_solve_jvp,
     code=_solve_code,
-    latex=r"\left({0}\right)^{{-1}} \left({1}\right)",
     sympy=lambda n, a, b: lazy.sympy().Inverse(a) * b,
 )

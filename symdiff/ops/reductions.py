@@ -115,7 +115,6 @@ defop(
     vjp=_sum_vjp,
     jvp=_sum_jvp,
     code=_sum_code,
-    latex=r"\sum {0}",
     sympy=_sympy_sum,
 )
 
@@ -169,7 +168,6 @@ defop(
     vjp=_cumsum_vjp,
     jvp=lambda n, t: apply("cumsum", t[0], **n.params),
     code=_cumsum_code,
-    latex=r"\operatorname{{cumsum}}\left({0}\right)",
 )
 
 
@@ -245,7 +243,7 @@ def _argmax_share(n, v):
     return hit / count
 
 
-def _reduction(name, fn, doc, local, smooth=True, latex=None):
+def _reduction(name, fn, doc, local, smooth=True):
     defop(
         name,
         1,
@@ -258,7 +256,6 @@ def _reduction(name, fn, doc, local, smooth=True, latex=None):
         vjp=_reduction_vjp(local),
         jvp=_reduction_jvp(local),
         code=_reduction_code(f"np.{name}"),
-        latex=latex or (r"\operatorname{" + name + r"}\left({0}\right)"),
     )
 
 
@@ -267,7 +264,6 @@ _reduction(
     np.prod,
     "product over axes (its derivative divides by the entries: nan at zeros)",
     lambda n: with_kept_dims(n, n) / n.args[0],
-    latex=r"\prod {0}",
 )
 _reduction(
     "max",
@@ -374,6 +370,5 @@ defop(
     vjp=_reduction_vjp(_norm_local),
     jvp=_reduction_jvp(_norm_local),
     code=_norm_code,
-    latex=r"\left\|{0}\right\|",
     sympy=_sympy_norm,
 )

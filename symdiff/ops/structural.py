@@ -183,7 +183,6 @@ defop(
     vjp=_transpose_vjp,
     jvp=lambda n, t: apply("transpose", t[0], axes=transpose_perm(n, n.ndim)),
     code=_transpose_code,
-    latex=r"\left({0}\right)^{{\top}}",
     sympy=_sympy_transpose,
 )
 
