@@ -15,6 +15,7 @@ pytest.importorskip(
     "mkdocs", reason="the docs extra is not installed (pip install -e '.[docs]')"
 )
 pytest.importorskip("mkdocstrings", reason="the docs extra is not installed")
+pytest.importorskip("latex2mathml", reason="the docs extra is not installed")
 
 
 def _build(root, tmp_path):
@@ -42,6 +43,7 @@ def _copy_project(tmp_path):
     root = tmp_path / "project"
     shutil.copytree(ROOT / "docs", root / "docs")
     shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(ROOT / "docs_hooks", root / "docs_hooks")
     return root
 
 
@@ -55,6 +57,10 @@ def test_the_site_builds_strictly_with_every_page_and_the_api_reference(tmp_path
         assert built.exists(), f"{page} is not in the site"
     api = (site / "api" / "symdiff" / "index.html").read_text()
     assert "Gradient of a scalar expression" in api  # grad's docstring, rendered
+    page = (site / "printing_and_parsing" / "index.html").read_text()
+    assert "<math" in page and "$x^" not in page  # $x^\top A x$ became MathML
+    cli = (site / "cli" / "index.html").read_text()
+    assert "<math" not in cli and '">$ </span>symdiff' in cli  # prompts stay dollars
 
 
 def test_a_broken_link_fails_the_build(tmp_path):
