@@ -1,4 +1,4 @@
-"""How much does numeric.autograd's tape cost?
+"""How much does numeric.autograd's tape cost (and numeric.tape's GradientTape)?
 
 Two measurements, each against references run in this same process:
 
@@ -34,6 +34,7 @@ import numpy as np  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from numeric import autograd as ag  # noqa: E402
+from numeric import tape as tf  # noqa: E402
 
 try:
     import torch
@@ -113,6 +114,18 @@ def chain_autograd():
         y = ag.tanh(y * w + 0.001) - 0.0001
     y.backward()
     return x.grad.item()
+
+
+def chain_tape():
+    # The TensorFlow-style front end on the same engine: float64 variables so the
+    # result matches the others to the last digit.
+    x = tf.Variable(np.float64(0.5))
+    w = tf.Variable(np.float64(0.999))
+    with tf.GradientTape() as t:
+        y = x
+        for _ in range(CHAIN_OPS // 4):
+            y = ag.tanh(y * w + 0.001) - 0.0001
+    return float(t.gradient(y, x))
 
 
 def chain_reference():
@@ -196,6 +209,23 @@ def make_autograd_step(X, Y, params):
     return step
 
 
+def make_tape_step(X, Y, params):
+    Xt, Yt = tf.constant(X), tf.constant(Y)
+    vs = [tf.Variable(p) for p in params]
+    W1, b1, W2, b2 = vs
+
+    def step():
+        with tf.GradientTape() as t:
+            h = tf.relu(tf.matmul(Xt, W1) + b1)
+            diff = tf.matmul(h, W2) + b2 - Yt
+            loss = tf.reduce_mean(diff * diff)
+        for v, g in zip(vs, t.gradient(loss, vs), strict=True):
+            v.assign_sub(LR * g.data)
+        return loss.item()
+
+    return step
+
+
 def make_torch_step(X, Y, params):
     Xt, Yt = torch.from_numpy(X), torch.from_numpy(Y)
     ps = [torch.tensor(p, requires_grad=True) for p in params]
@@ -224,7 +254,9 @@ def main():
           f"(best of {CHAIN_REPEATS})")
     g_ours, g_ref = chain_autograd(), chain_reference()
     assert math.isclose(g_ours, g_ref, rel_tol=1e-12), (g_ours, g_ref)
+    assert math.isclose(chain_tape(), g_ref, rel_tol=1e-12)
     fns = {"numeric.autograd": chain_autograd,
+           "numeric.tape": chain_tape,
            "pure-Python float tape": chain_reference}
     if torch:
         assert math.isclose(chain_torch(), g_ref, rel_tol=1e-12)
@@ -237,13 +269,17 @@ def main():
     per_op = ours / CHAIN_OPS * 1e6
     print(f"   target <= 5 us/op: {'met' if per_op <= 5 else 'MISSED'} "
           f"({per_op:.2f} us/op)")
+    per_op_tape = times["numeric.tape"] / CHAIN_OPS * 1e6
+    print(f"   tape target <= 5 us/op: {'met' if per_op_tape <= 5 else 'MISSED'} "
+          f"({per_op_tape:.2f} us/op)")
 
     print(f"\n2) 2-layer MLP step, X {BATCH}x{FEATURES} -> hidden {HIDDEN} "
           f"({BATCH * HIDDEN:.0e} elements) -> {OUT}; forward + backward + SGD "
           f"(best of {MLP_REPEATS})")
     X, Y, params = mlp_data()
     steps = {"hand-written numpy": make_numpy_step(X, Y, params),
-             "numeric.autograd": make_autograd_step(X, Y, params)}
+             "numeric.autograd": make_autograd_step(X, Y, params),
+             "numeric.tape": make_tape_step(X, Y, params)}
     if torch:
         steps["torch (float64)"] = make_torch_step(X, Y, params)
     losses = {name: [s() for _ in range(3)] for name, s in steps.items()}
@@ -257,6 +293,9 @@ def main():
     ratio = times["numeric.autograd"] / base
     print(f"   target <= 1.3x numpy: {'met' if ratio <= 1.3 else 'MISSED'} "
           f"({ratio:.2f}x)")
+    ratio_tape = times["numeric.tape"] / base
+    print(f"   tape target <= 1.3x numpy: {'met' if ratio_tape <= 1.3 else 'MISSED'} "
+          f"({ratio_tape:.2f}x)")
 
 
 if __name__ == "__main__":

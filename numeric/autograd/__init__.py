@@ -19,8 +19,15 @@ The package, from the bottom up (each module imports only those above it here):
     the public array functions (sin, sum, matmul, where, ...).
 ``engine``
     the backward pass: topological order, VJPs, accumulation into ``.grad``.
-``functional``, ``tensor_methods``
-    grad, value_and_grad, hessian; the Tensor methods that are package functions.
+``functional``, ``jacobians``, ``tensor_methods``
+    grad, value_and_grad, hessian; torch.autograd.functional's vjp, jvp, jacobian,
+    hessian, hvp; the Tensor methods that are package functions.
+``autograd``
+    ``torch.autograd`` under ``numeric.autograd.autograd``: grad(outputs, inputs),
+    backward of several roots, grad modes and ``functional``.
+
+``versions`` and ``inplace`` record in-place operations (``a += b``) and let backward
+refuse values changed after they were saved.
 
 Examples
 --------
@@ -35,10 +42,38 @@ tensor([ 0.,  4.,  8., 12.])
 """
 
 # Imported for its effect: it binds x.sum(), x.exp(), x.backward(), ... to Tensor.
-from numeric.autograd import tensor_methods  # noqa: F401
-from numeric.autograd.creation import arange, ones, ones_like, zeros, zeros_like
+from numeric.autograd import autograd, tensor_methods  # noqa: F401
+from numeric.autograd.array_functions import (
+    clip,
+    concatenate,
+    cumsum,
+    det,
+    diag,
+    inv,
+    log_softmax,
+    logsumexp,
+    outer,
+    prod,
+    slogdet,
+    softmax,
+    solve,
+    stack,
+    std,
+    trace,
+    var,
+)
+from numeric.autograd.creation import (
+    arange,
+    normal,
+    ones,
+    ones_like,
+    rand,
+    randn,
+    zeros,
+    zeros_like,
+)
 from numeric.autograd.engine import zero_grad
-from numeric.autograd.errors import GradError
+from numeric.autograd.errors import GradError, GradTypeError, GradValueError
 from numeric.autograd.functional import grad, hessian, value_and_grad
 from numeric.autograd.functions import (
     abs,
@@ -83,11 +118,19 @@ from numeric.autograd.functions import (
     transpose,
     where,
 )
-from numeric.autograd.mode import enable_grad, is_grad_enabled, no_grad
+from numeric.autograd.mode import (
+    enable_grad,
+    inference_mode,
+    is_grad_enabled,
+    no_grad,
+    set_grad_enabled,
+)
 from numeric.autograd.tensor import Tensor, tensor
 
 __all__ = [
     "GradError",
+    "GradTypeError",
+    "GradValueError",
     "Tensor",
     "abs",
     "acos",
@@ -96,9 +139,15 @@ __all__ = [
     "arange",
     "asin",
     "atan",
+    "autograd",
     "broadcast_to",
+    "clip",
+    "concatenate",
     "cos",
     "cosh",
+    "cumsum",
+    "det",
+    "diag",
     "div",
     "dot",
     "enable_grad",
@@ -108,9 +157,13 @@ __all__ = [
     "grad",
     "heaviside",
     "hessian",
+    "inference_mode",
+    "inv",
     "is_grad_enabled",
     "log",
     "log1p",
+    "log_softmax",
+    "logsumexp",
     "matmul",
     "max",
     "maximum",
@@ -121,24 +174,37 @@ __all__ = [
     "neg",
     "no_grad",
     "norm",
+    "normal",
     "ones",
     "ones_like",
+    "outer",
     "pow",
+    "prod",
+    "rand",
+    "randn",
     "relu",
     "reshape",
+    "set_grad_enabled",
     "sigmoid",
     "sign",
     "sin",
     "sinh",
+    "slogdet",
+    "softmax",
     "softplus",
+    "solve",
     "sqrt",
+    "stack",
+    "std",
     "sub",
     "sum",
     "tan",
     "tanh",
     "tensor",
+    "trace",
     "transpose",
     "value_and_grad",
+    "var",
     "where",
     "zero_grad",
     "zeros",

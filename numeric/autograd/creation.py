@@ -1,4 +1,4 @@
-"""Tensors made from a shape or a range: zeros, ones, zeros_like, ones_like, arange.
+"""Tensors made from a shape, a range or a random generator: zeros, ones, arange, randn.
 
 (:func:`~numeric.autograd.tensor.tensor`, which makes one from data, lives with the
 Tensor class, whose constructor uses it.)
@@ -10,7 +10,17 @@ import numpy as np
 
 from numeric.autograd.tensor import Tensor, tensor
 
-__all__ = ["arange", "ones", "ones_like", "shape_arguments", "zeros", "zeros_like"]
+__all__ = [
+    "arange",
+    "normal",
+    "ones",
+    "ones_like",
+    "rand",
+    "randn",
+    "shape_arguments",
+    "zeros",
+    "zeros_like",
+]
 
 
 def shape_arguments(shape, what):
@@ -117,3 +127,74 @@ def arange(start, stop=None, step=1, dtype=None, requires_grad=False):
     else:
         arr = np.arange(start, stop, step, dtype=dtype)
     return tensor(arr, requires_grad)
+
+
+def _generator(generator, what):
+    if generator is None:
+        return np.random.default_rng()
+    if not isinstance(generator, np.random.Generator):
+        raise TypeError(
+            f"{what}: generator must be a numpy.random.Generator (e.g. "
+            f"numpy.random.default_rng(0)), got {type(generator).__name__}"
+        )
+    return generator
+
+
+def randn(*shape, generator=None, dtype=None, requires_grad=False):
+    """Standard normal samples of ``shape`` (``torch.randn``), from ``generator``.
+
+    Parameters
+    ----------
+    *shape : int or one tuple of int
+    generator : numpy.random.Generator, optional
+        The source of randomness (a fresh unseeded one if None); pass a seeded
+        ``numpy.random.default_rng(seed)`` for reproducible draws.
+    dtype : numpy dtype, optional
+    requires_grad : bool, default False
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from numeric.autograd import randn
+    >>> a = randn(2, 3, generator=np.random.default_rng(0))
+    >>> b = randn(2, 3, generator=np.random.default_rng(0))
+    >>> a.shape, bool((a == b).numpy().all())
+    ((2, 3), True)
+    """
+    rng = _generator(generator, "randn")
+    values = rng.standard_normal(shape_arguments(shape, "randn"))
+    return tensor(values, requires_grad, dtype)
+
+
+def rand(*shape, generator=None, dtype=None, requires_grad=False):
+    """Uniform samples on ``[0, 1)`` of ``shape`` (``torch.rand``), from ``generator``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from numeric.autograd import rand
+    >>> x = rand(1000, generator=np.random.default_rng(1))
+    >>> v = x.numpy()
+    >>> bool(v.min() >= 0 and v.max() < 1)
+    True
+    """
+    rng = _generator(generator, "rand")
+    values = rng.random(shape_arguments(shape, "rand"))
+    return tensor(values, requires_grad, dtype)
+
+
+def normal(mean=0.0, std=1.0, size=(), generator=None, requires_grad=False):
+    """Normal samples with ``mean`` and ``std`` (``torch.normal``), from ``generator``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from numeric.autograd import normal
+    >>> normal(5.0, 0.0, (2,), generator=np.random.default_rng(0))
+    tensor([5., 5.])
+    """
+    if np.any(np.asarray(std) < 0):
+        raise ValueError(f"normal: std must be non-negative, got {std!r}")
+    rng = _generator(generator, "normal")
+    values = rng.normal(mean, std, size=shape_arguments((size,), "normal"))
+    return tensor(values, requires_grad)

@@ -17,14 +17,19 @@ from numeric.autograd import functions as fn
 from numeric.autograd.conversions import scalarize
 from numeric.autograd.creation import zeros_like
 from numeric.autograd.errors import GradError, GradValueError
+from numeric.autograd.inplace import restore_input
 from numeric.autograd.mode import set_grad_enabled
 from numeric.autograd.ops import ARRAY_FNS, OPS
-from numeric.autograd.tensor import Tensor, index, make_leaf, record
+from numeric.autograd.tensor import HOOKS_USED, Tensor, index, make_leaf, record
+from numeric.autograd.versions import latest_stamp, modified_after
 
 __all__ = [
+    "RETAIN_GRAD",
     "TENSOR_FNS",
     "backward",
     "run_backward",
+    "run_backward_many",
+    "run_hooks",
     "seed_gradient",
     "toposort",
     "unbroadcast",
@@ -53,6 +58,9 @@ TENSOR_FNS = types.SimpleNamespace(
     where=fn.where,
     getitem=index,
     scatter_add=lambda g, idx, shape: record(OPS["scatter_add"], (g,), (idx, shape)),
+    cumsum=lambda x, axis: record(OPS["cumsum"], (x,), (axis,)),
+    inv=lambda a: record(OPS["inv"], (a,)),
+    solve=lambda a, b: record(OPS["solve"], (a, b)),
 )
 
 
@@ -152,8 +160,8 @@ def seed_gradient(root, gradient, create_graph):
 _creation_key = operator.attrgetter("_creation_index")
 
 
-def toposort(root):
-    """Recorded tensors reachable from ``root``, each before all of its inputs.
+def toposort(*roots):
+    """Recorded tensors reachable from the roots, each before all of its inputs.
 
     A tensor is always created after its inputs, so decreasing creation number is
     a valid order for the backward pass: one iterative sweep collects the
@@ -167,21 +175,36 @@ def toposort(root):
     >>> [t.grad_fn.name for t in toposort((x * 2).exp())]
     ['exp', 'mul']
     """
-    if root._op is None:
-        return []
-    root._pending_grad = None
-    nodes = [root]
-    seen = {id(root)}
-    stack = [root]
+    nodes = []
+    seen = set()
+    for root in roots:
+        if root._op is not None and id(root) not in seen:
+            root._pending_grad = None
+            seen.add(id(root))
+            nodes.append(root)
+    stack = list(nodes)
     while stack:
-        for p in stack.pop()._inputs:
-            if p is not None and p._op is not None:
-                k = id(p)
-                if k not in seen:
-                    seen.add(k)
-                    p._pending_grad = None
-                    nodes.append(p)
-                    stack.append(p)
+        node = stack.pop()
+        index = node._creation_index
+        for p in node._inputs:
+            if p is None:
+                continue
+            if p._op is None:
+                if p._requires_grad:
+                    continue  # an ordinary leaf
+                # A recorded input that no longer requires grad was detach_()ed
+                # after node used it: node keeps the state it used.
+                p = restore_input(node, p)
+                if p._op is None:
+                    continue
+            elif p._creation_index > index:  # changed in place after node used it
+                p = restore_input(node, p)
+            k = id(p)
+            if k not in seen:
+                seen.add(k)
+                p._pending_grad = None
+                nodes.append(p)
+                stack.append(p)
     nodes.sort(key=_creation_key, reverse=True)
     return nodes
 
@@ -233,30 +256,55 @@ def run_backward(root, seed, retain_graph, create_graph, inputs=None):
     >>> run_backward(x * x, 1.0, False, False, [x])
     [np.float64(6.0)]
     """
-    if not root.requires_grad:
-        raise GradError(
-            "backward: this tensor does not require grad and has no grad_fn: no "
-            "input of the computation had requires_grad=True (or it ran in no_grad)"
-        )
+    return run_backward_many([root], [seed], retain_graph, create_graph, inputs)
+
+
+def run_backward_many(roots, seeds, retain_graph, create_graph, inputs=None):
+    """:func:`run_backward` from several roots at once, in one pass.
+
+    The roots' gradients meet where their graphs share nodes, which is therefore
+    run (and freed) once, as PyTorch's ``autograd.backward([y1, y2], [g1, g2])``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from numeric.autograd import tensor
+    >>> x = tensor(3.0, requires_grad=True)
+    >>> one = np.float64(1.0)
+    >>> run_backward_many([x * x, x * 2], [one, one], False, False, [x])
+    [np.float64(8.0)]
+    """
+    for i, root in enumerate(roots):
+        if not root.requires_grad:
+            raise GradError(
+                f"backward: tensor {i} does not require grad and has no grad_fn: "
+                f"no input of the computation had requires_grad=True (or it ran "
+                f"in no_grad)"
+            )
     captured = None if inputs is None else {id(x): None for x in inputs}
     delivery = _Delivery(captured, create_graph)
-    order = toposort(root)
+    order = toposort(*roots)
     with set_grad_enabled(create_graph):
-        if root._op is None:
-            delivery.deliver(root, seed)
-        else:
-            root._pending_grad = seed
-            try:
-                _propagate(order, delivery, retain_graph)
-            except BaseException:
-                for t in order:  # drop the partial gradients of an interrupted pass
-                    t._pending_grad = None
-                raise
+        for root, seed in zip(roots, seeds, strict=True):
+            if root._op is None:
+                if HOOKS_USED[0] and getattr(root, "_hooks", None):
+                    seed = run_hooks(root, seed, create_graph)
+                delivery.deliver(root, seed)
+            else:
+                pending = root._pending_grad
+                root._pending_grad = seed if pending is None else pending + seed
+        try:
+            _propagate(order, delivery, retain_graph)
+        except BaseException:
+            for t in order:  # drop the partial gradients of an interrupted pass
+                t._pending_grad = None
+            raise
     if inputs is None:
         return None
     return [captured[id(x)] for x in inputs]
 
 
+# long: the per-op loop of every backward pass, kept whole (see the docstring).
 def _propagate(order, delivery, retain_graph):
     """Run the VJPs of ``order`` (a topological order), handing gradients on.
 
@@ -269,18 +317,26 @@ def _propagate(order, delivery, retain_graph):
     free = not retain_graph
     captured = delivery.captured
     capturing = captured is not None
-    # The common case (plain backward into .grad) adds into an existing leaf
-    # gradient inline; everything else goes through delivery.deliver.
-    inline_leaves = not capturing and not create_graph
+    hooks_used = HOOKS_USED[0]
+    # Without hooks anywhere, the common case (plain backward into .grad) adds
+    # into an existing leaf gradient inline; hooked leaves are gathered in
+    # `hooked_leaves` so their hooks see the whole gradient once.
+    inline_leaves = not capturing and not create_graph and not hooks_used
+    hooked_leaves = {}
+    latest_write = latest_stamp()
     for t in order:
         g = t._pending_grad
         t._pending_grad = None
+        if hooks_used and getattr(t, "_hooks", None):
+            g = run_hooks(t, g, create_graph)
         if capturing and id(t) in captured:
             captured[id(t)] = g
         op = t._op
         args = t._saved_args
         if args is None:
             raise _freed_error(op)
+        if op.saves and t._creation_index < latest_write:
+            _check_saved_values(t, args)
         recorded_inputs = t._inputs
         if create_graph:
             y = t
@@ -299,12 +355,15 @@ def _propagate(order, delivery, retain_graph):
             if gx.shape != xshape:
                 gx = unbroadcast(F, gx, xshape)
             if x._op is None:
-                current = x.grad
+                current = x._grad
                 if inline_leaves and current is not None:
                     new = current.data + gx
                     if new.dtype != x.data.dtype:
                         new = new.astype(x.data.dtype)
                     current.data = new
+                elif hooks_used and getattr(x, "_hooks", None):
+                    prev = hooked_leaves.get(id(x))
+                    hooked_leaves[id(x)] = (x, gx if prev is None else prev[1] + gx)
                 else:
                     delivery.deliver(x, gx)
             else:
@@ -312,6 +371,59 @@ def _propagate(order, delivery, retain_graph):
                 x._pending_grad = gx if pending is None else pending + gx
         if free and op.saves:
             t._saved_args = None
+    for x, g in hooked_leaves.values():
+        delivery.deliver(x, run_hooks(x, g, create_graph))
+
+
+def RETAIN_GRAD(g):
+    """The hook retain_grad() adds (the engine stores ``g`` in ``.grad`` for it)."""
+    return None
+
+
+def run_hooks(t, g, create_graph):
+    """Pass ``g`` through the hooks of ``t`` in order; store it where it is retained.
+
+    Examples
+    --------
+    >>> from numeric.autograd import tensor
+    >>> x = tensor(1.0, requires_grad=True)
+    >>> _ = x.register_hook(lambda g: g + 1)
+    >>> run_hooks(x, 2.0, False)
+    np.float64(3.0)
+    """
+    for hook in list(t._hooks):
+        if hook is RETAIN_GRAD:
+            value = g if create_graph else make_leaf(scalarize(np.array(g)))
+            t._grad = value if t._grad is None else t._grad + value
+            continue
+        given = g if type(g) is Tensor else make_leaf(scalarize(np.asarray(g)))
+        out = hook(given)
+        if out is None:
+            continue
+        if type(out) is not Tensor:
+            raise TypeError(
+                f"hook: a hook must return a Tensor or None, got {type(out).__name__}"
+            )
+        if out.data.shape != np.shape(given.data):
+            raise GradError(
+                f"hook: the hook returned a gradient of shape {out.data.shape}, "
+                f"expected {np.shape(given.data)}"
+            )
+        g = out if create_graph else out.data
+    return g
+
+
+def _check_saved_values(t, args):
+    """Refuse to run ``t``'s VJP on values written in place after it was recorded."""
+    index = t._creation_index
+    for value in (t.data, *args):
+        if modified_after(value, index):
+            raise GradError(
+                f"one of the variables needed for gradient computation has been "
+                f"modified by an inplace operation: a value saved by "
+                f"'{t._op.name}' was changed in place after it was recorded. "
+                f"Compute on a copy, or record the op after the in-place change."
+            )
 
 
 class _Delivery:
@@ -335,14 +447,14 @@ class _Delivery:
                 prev = captured[k]
                 captured[k] = g if prev is None else prev + g
             return
-        current = leaf.grad
+        current = leaf._grad
         if self.create_graph:
             if current is None:
                 # Neither may a leaf's grad alias a caller's gradient Tensor.
-                leaf.grad = g + 0.0 if id(g) in self.assigned else g
-                self.assigned.add(id(leaf.grad))
+                leaf._grad = g + 0.0 if id(g) in self.assigned else g
+                self.assigned.add(id(leaf._grad))
             else:
-                leaf.grad = current + g
+                leaf._grad = current + g
             return
         dtype = leaf.data.dtype
         if current is None:
@@ -353,7 +465,7 @@ class _Delivery:
             if g.dtype != dtype:
                 g = g.astype(dtype)
             self.assigned.add(id(g))
-            leaf.grad = make_leaf(scalarize(g))
+            leaf._grad = make_leaf(scalarize(g))
         else:
             new = current.data + g
             if new.dtype != dtype:

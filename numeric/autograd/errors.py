@@ -6,7 +6,7 @@ They sit below every other module because both the Tensor (in-place updates,
 
 from __future__ import annotations
 
-__all__ = ["GradError", "GradValueError"]
+__all__ = ["GradError", "GradTypeError", "GradValueError"]
 
 
 class GradError(RuntimeError):
@@ -42,6 +42,23 @@ class GradValueError(GradError, ValueError):
     """
 
 
+class GradTypeError(GradError, TypeError):
+    """A value of the wrong dtype: both a GradError (as PyTorch) and a TypeError.
+
+    Examples
+    --------
+    >>> from numeric.autograd import tensor
+    >>> from numeric.autograd.errors import GradTypeError
+    >>> x = tensor([1.0, 2.0])
+    >>> try:
+    ...     x.grad = tensor([1, 2])
+    ... except GradTypeError:
+    ...     print("wrong dtype")
+    wrong dtype
+    """
+
+
 # Public under the package's name, so tracebacks read numeric.autograd.GradError
 # wherever the class happens to be defined.
-GradError.__module__ = GradValueError.__module__ = "numeric.autograd"
+for _cls in (GradError, GradTypeError, GradValueError):
+    _cls.__module__ = "numeric.autograd"

@@ -392,8 +392,8 @@ def norm(x, p=2, axis=None, keepdims=False):
     """Vector p-norm of all elements of ``x`` (or along ``axis``), differentiable.
 
     As ``torch.norm``, the default treats any tensor as a flat vector (for a
-    matrix that is the Frobenius norm). At ``x = 0`` the 2-norm's gradient is the
-    zero subgradient, not nan.
+    matrix that is the Frobenius norm). At ``x = 0`` the gradient of every
+    p-norm is the zero subgradient, not nan (as ``torch.norm``).
 
     Parameters
     ----------
@@ -427,7 +427,7 @@ def norm(x, p=2, axis=None, keepdims=False):
         return sum(abs(x), axis, keepdims)
     if p == math.inf:
         return max(abs(x), axis, keepdims)
-    return sum(abs(x) ** p, axis, keepdims) ** (1.0 / p)
+    return record(OPS["pnorm"], (x,), (axis, bool(keepdims), float(p)))
 
 
 # ------------------------------------------------------------ shape and linalg

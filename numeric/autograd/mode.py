@@ -10,12 +10,15 @@ function call per recorded op would cost more than the op's own bookkeeping.
 from __future__ import annotations
 
 import contextlib
+import functools
+import inspect
 
 __all__ = [
     "GRAD_MODE",
     "GradMode",
     "enable_grad",
     "in_transform",
+    "inference_mode",
     "inside_transform",
     "is_grad_enabled",
     "no_grad",
@@ -77,6 +80,16 @@ class set_grad_enabled(contextlib.ContextDecorator):
     def __init__(self, mode):
         self._mode = bool(mode)
 
+    def _recreate_cm(self):
+        # A fresh manager per call, so a decorated function may recurse (each
+        # call restores its own previous mode).
+        return set_grad_enabled(self._mode)
+
+    def __call__(self, func):
+        if inspect.isgeneratorfunction(func):
+            return _generator_in_mode(func, self._mode)
+        return super().__call__(func)
+
     def __enter__(self):
         self._previous = GRAD_MODE.enabled
         GRAD_MODE.enabled = self._mode
@@ -85,6 +98,40 @@ class set_grad_enabled(contextlib.ContextDecorator):
     def __exit__(self, *exc):
         GRAD_MODE.enabled = self._previous
         return False
+
+
+def _generator_in_mode(func, mode):
+    """Wrap the generator function ``func`` so its body always runs in ``mode``.
+
+    A plain decorator would set the mode only while the generator object is
+    created, not while its body runs; like PyTorch, the mode is set around every
+    resumption (next, send, throw, close) and the caller's mode is restored at
+    every yield.
+    """
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        gen = func(*args, **kwargs)
+        try:
+            with set_grad_enabled(mode):
+                value = gen.send(None)
+            while True:
+                try:
+                    sent = yield value
+                except GeneratorExit:
+                    with set_grad_enabled(mode):
+                        gen.close()
+                    raise
+                except BaseException as exc:
+                    with set_grad_enabled(mode):
+                        value = gen.throw(exc)
+                else:
+                    with set_grad_enabled(mode):
+                        value = gen.send(sent)
+        except StopIteration as stop:
+            return stop.value
+
+    return wrapper
 
 
 class no_grad(set_grad_enabled):
@@ -123,6 +170,26 @@ class enable_grad(set_grad_enabled):
 
     def __init__(self):
         super().__init__(True)
+
+
+class inference_mode(set_grad_enabled):
+    """``torch.inference_mode``: no recording inside (``mode=False`` records again).
+
+    Here it is :class:`no_grad` under PyTorch's name: tensors carry no separate
+    inference flag, so tensors made inside can later be used in recorded code.
+
+    Examples
+    --------
+    >>> from numeric.autograd import inference_mode, tensor
+    >>> x = tensor(2.0, requires_grad=True)
+    >>> with inference_mode():
+    ...     y = x * 3
+    >>> y.requires_grad
+    False
+    """
+
+    def __init__(self, mode=True):
+        super().__init__(not mode)
 
 
 def is_grad_enabled():

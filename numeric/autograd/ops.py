@@ -297,6 +297,24 @@ def _norm_vjp(F, g, y, x, axis, keepdims):
     return g_kept * x / F.where(y_kept == 0, 1.0, y_kept)
 
 
+def _pnorm_forward(x, axis, keepdims, p):
+    return np.sum(np.abs(x) ** p, axis=axis, keepdims=keepdims) ** (1.0 / p)
+
+
+def _pnorm_vjp(F, g, y, x, axis, keepdims, p):
+    # d||x||_p / dx_i = sign(x_i) (|x_i| / ||x||_p) ** (p - 1). Written as one rule
+    # rather than sum(|x|**p) ** (1/p) composed, because the composition multiplies
+    # 0 by the infinite slope of s ** (1/p) at s = 0: nan at the zero vector, where
+    # (as PyTorch) the zero subgradient is wanted. Entries with x_i == 0 get 0 too
+    # (their base is replaced by 1 so no negative power of 0 is ever taken).
+    kept_shape = _keepdims_shape(x.shape, axis)
+    y_kept = F.reshape(y, kept_shape)
+    g_kept = F.reshape(g, kept_shape)
+    sign = F.sign(x)
+    ratio = x * sign / F.where(y_kept == 0, 1.0, y_kept)
+    return g_kept * sign * F.where(x == 0, 1.0, ratio) ** (p - 1)
+
+
 def _extremum_vjp(F, g, y, x, axis, keepdims):
     kept_shape = _keepdims_shape(x.shape, axis)
     mask = x == F.reshape(y, kept_shape)
@@ -405,6 +423,7 @@ defop(
     lambda x, axis, keepdims: np.sqrt(np.sum(x * x, axis=axis, keepdims=keepdims)),
     _norm_vjp,
 )
+defop("pnorm", 1, _pnorm_forward, _pnorm_vjp)
 
 # ----------------------------------------------------------------- shape and linalg
 
@@ -446,6 +465,75 @@ defop(
 
 
 #: Elementary functions the VJP rules call during a plain (array) backward.
+# -------------------------------------------------------- cumulative and linalg
+
+
+def _reversed_along(ndim, axis):
+    flip = slice(None, None, -1)
+    return tuple(flip if i == axis else slice(None) for i in range(ndim))
+
+
+def _cumsum_vjp(F, g, y, x, axis):
+    # Each x_i feeds every later partial sum: the reversed cumulative sum of g.
+    rev = _reversed_along(len(x.shape), axis)
+    return F.getitem(F.cumsum(F.getitem(g, rev), axis), rev)
+
+
+def _matrix_transpose(F, a):
+    nd = len(a.shape)
+    return F.transpose(a, (*range(nd - 2), nd - 1, nd - 2))
+
+
+def _per_matrix(F, g):
+    # A gradient per matrix of a batch, shaped to broadcast over each matrix.
+    return F.reshape(g, (*np.shape(g), 1, 1))
+
+
+def _solve_vjp_a(F, g, y, a, b):
+    gb = F.solve(_matrix_transpose(F, a), g)
+    if len(b.shape) == 1:
+        n = b.shape[0]
+        return -(F.reshape(gb, (n, 1)) * F.reshape(y, (1, n)))
+    return -F.matmul(gb, _matrix_transpose(F, y))
+
+
+defop(
+    "cumsum",
+    1,
+    lambda x, axis: np.cumsum(x, axis=axis),
+    _cumsum_vjp,
+    saves=False,
+)
+defop(
+    "inv",
+    1,
+    np.linalg.inv,
+    lambda F, g, y, a: -F.matmul(
+        F.matmul(_matrix_transpose(F, y), g), _matrix_transpose(F, y)
+    ),
+)
+defop(
+    "det",
+    1,
+    np.linalg.det,
+    # d det(A) / dA = det(A) inv(A)^T (A invertible; no rule for singular A here).
+    lambda F, g, y, a: _per_matrix(F, g * y) * _matrix_transpose(F, F.inv(a)),
+)
+defop(
+    "logabsdet",
+    1,
+    lambda a: np.linalg.slogdet(a)[1],
+    lambda F, g, y, a: _per_matrix(F, g) * _matrix_transpose(F, F.inv(a)),
+)
+defop(
+    "solve",
+    2,
+    np.linalg.solve,
+    _solve_vjp_a,
+    lambda F, g, y, a, b: F.solve(_matrix_transpose(F, a), g),
+)
+
+
 ARRAY_FNS = types.SimpleNamespace(
     sin=np.sin,
     cos=np.cos,
@@ -465,4 +553,7 @@ ARRAY_FNS = types.SimpleNamespace(
     where=np.where,
     getitem=operator.getitem,
     scatter_add=_scatter_add,
+    cumsum=lambda x, axis: np.cumsum(x, axis=axis),
+    inv=np.linalg.inv,
+    solve=np.linalg.solve,
 )

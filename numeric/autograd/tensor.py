@@ -24,26 +24,33 @@ from numeric.autograd.conversions import (
     check_numeric_dtype,
     scalarize,
 )
-from numeric.autograd.errors import GradError
+from numeric.autograd.errors import GradError, GradTypeError, GradValueError
 from numeric.autograd.mode import GRAD_MODE
 from numeric.autograd.ops import OPS, is_basic_index
 
 __all__ = [
+    "HOOKS_USED",
     "Tensor",
     "as_tensor",
     "binary_method",
     "compare_method",
     "index",
     "make_leaf",
+    "next_creation_index",
     "record",
     "tensor",
     "unary_function",
 ]
 
 _new = object.__new__
+#: Set for good by the first register_hook or retain_grad: until then the engine
+#: never looks for hooks, so backward passes without them pay nothing.
+HOOKS_USED = [False]
 # Creation numbers of recorded tensors: inputs are always created before their
 # results, so sorting by this number is a topological order (see engine.toposort).
 _next_creation_index = itertools.count().__next__
+#: The same sequence, for the stamps of in-place writes (numeric.autograd.versions).
+next_creation_index = _next_creation_index
 
 
 def unary_function(op):
@@ -72,7 +79,7 @@ def unary_function(op):
         data = x.data
         t = _new(Tensor)
         t.data = forward(data)
-        t.grad = None
+        t._grad = None
         if x._requires_grad and GRAD_MODE.enabled:
             t._requires_grad = True
             t._op = op
@@ -136,7 +143,7 @@ def binary_method(op, reflected=False):
             t.data = forward(other_data, self_data)
         else:
             t.data = forward(self_data, other_data)
-        t.grad = None
+        t._grad = None
         if (self_rg or other_rg) and GRAD_MODE.enabled:
             t._requires_grad = True
             t._op = op
@@ -190,7 +197,7 @@ def make_leaf(data, requires_grad=False):
     """
     t = _new(Tensor)
     t.data = data
-    t.grad = None
+    t._grad = None
     t._requires_grad = requires_grad
     t._op = None
     t._inputs = None
@@ -250,7 +257,7 @@ def record(op, inputs, attributes=()):
     args = (*datas, *attributes)
     t = _new(Tensor)
     t.data = op.forward(*args)
-    t.grad = None
+    t._grad = None
     if any_requires_grad and GRAD_MODE.enabled:
         t._requires_grad = True
         t._op = op
@@ -284,6 +291,26 @@ def index(x, idx):
     return record(_GETITEM if is_basic_index(idx) else _INDEX, (x,), (idx,))
 
 
+def _check_grad_assignment(x, value):
+    if type(value) is not Tensor:
+        raise TypeError(
+            f"grad: assigned grad must be a Tensor or None, got {type(value).__name__}"
+        )
+    if value is x:
+        raise GradError("grad: a tensor cannot be assigned as its own grad")
+    got, want = value.data, x.data
+    if got.shape != want.shape:
+        raise GradValueError(
+            f"grad: assigned grad has shape {got.shape} but the tensor has shape "
+            f"{want.shape}"
+        )
+    if got.dtype != want.dtype:
+        raise GradTypeError(
+            f"grad: assigned grad has dtype {got.dtype} but the tensor has dtype "
+            f"{want.dtype}"
+        )
+
+
 class Tensor(ArrayConversions):
     """An n-dimensional numpy array that can record how it was computed.
 
@@ -310,16 +337,22 @@ class Tensor(ArrayConversions):
     # The tape record, written here and read by the engine: _op (None for leaves),
     # _inputs (None where an input needs no gradient), _saved_args (the forward
     # arguments, dropped when a backward frees the graph). Recorded tensors also get
-    # _creation_index and, during a backward pass, _pending_grad.
+    # _creation_index and, during a backward pass, _pending_grad. A tensor changed by a
+    # recorded in-place op gets _shadows: (stamp, its state before) for each change,
+    # so ops recorded earlier can be pointed back at the state they used. A tensor
+    # given hooks (register_hook, retain_grad) gets _hooks, read by the engine only
+    # once HOOKS_USED is set.
     __slots__ = (
         "data",
-        "grad",
+        "_grad",
         "_requires_grad",
         "_op",
         "_inputs",
         "_saved_args",
         "_creation_index",
         "_pending_grad",
+        "_shadows",
+        "_hooks",
     )
     # numpy must hand mixed expressions (ndarray * Tensor) to Tensor's reflected
     # operators instead of treating the Tensor as an object array.
@@ -328,7 +361,7 @@ class Tensor(ArrayConversions):
     def __init__(self, data, requires_grad=False, dtype=None):
         t = tensor(data, requires_grad=requires_grad, dtype=dtype)
         self.data = t.data
-        self.grad = None
+        self._grad = None
         self._requires_grad = t._requires_grad
         self._op = None
         self._inputs = None
@@ -350,6 +383,29 @@ class Tensor(ArrayConversions):
     @requires_grad.setter
     def requires_grad(self, flag):
         self.requires_grad_(flag)
+
+    @property
+    def grad(self):
+        """The accumulated gradient (a Tensor of this shape and dtype), or None.
+
+        Assignment is checked as in PyTorch: only None or a floating-point Tensor of
+        the same shape and dtype, never the tensor itself.
+
+        Examples
+        --------
+        >>> from numeric.autograd import tensor, zeros
+        >>> x = tensor([1.0, 2.0], requires_grad=True)
+        >>> x.grad = zeros(2)
+        >>> x.grad
+        tensor([0., 0.])
+        """
+        return self._grad
+
+    @grad.setter
+    def grad(self, value):
+        if value is not None:
+            _check_grad_assignment(self, value)
+        self._grad = value
 
     @property
     def is_leaf(self):
@@ -457,30 +513,7 @@ class Tensor(ArrayConversions):
                 f"while gradients are recorded; wrap the update in no_grad()"
             )
 
-    def _inplace(self, other, ufunc, what):
-        self._check_inplace(what)
-        if type(other) is Tensor:
-            other_data = other.data
-        else:
-            other_data = as_constant(other, "other", what)
-        if type(self.data) is np.ndarray and self.data.ndim > 0:
-            ufunc(self.data, other_data, out=self.data, casting="same_kind")
-        else:
-            result = np.asarray(ufunc(self.data, other_data))
-            self.data = scalarize(result.astype(self.data.dtype, copy=False))
-        return self
-
-    def __iadd__(self, other):
-        return self._inplace(other, np.add, "+=")
-
-    def __isub__(self, other):
-        return self._inplace(other, np.subtract, "-=")
-
-    def __imul__(self, other):
-        return self._inplace(other, np.multiply, "*=")
-
-    def __itruediv__(self, other):
-        return self._inplace(other, np.divide, "/=")
+    # += -= *= /= and add_ ... are bound by tensor_methods from inplace.py.
 
     # ------------------------------------------------------------- operators
     # Arithmetic operators are specialised closures over registry ops: the hot

@@ -10,8 +10,10 @@ extended after its definition.
 from __future__ import annotations
 
 from numeric.autograd import functions as fn
-from numeric.autograd.engine import backward
-from numeric.autograd.tensor import Tensor
+from numeric.autograd.engine import RETAIN_GRAD, backward
+from numeric.autograd.errors import GradError
+from numeric.autograd.inplace import INPLACE_METHODS
+from numeric.autograd.tensor import HOOKS_USED, Tensor
 
 __all__ = ["ELEMENTWISE_METHODS", "TensorFunctionMethods", "install"]
 
@@ -30,6 +32,62 @@ class TensorFunctionMethods:
     """
 
     backward = backward
+
+    def register_hook(self, hook):
+        """Call ``hook(grad)`` with this tensor's gradient in every backward pass.
+
+        As PyTorch's ``Tensor.register_hook``: the hook gets the gradient (a Tensor)
+        before it is used, and may return a replacement (or None to keep it). Hooks
+        run in registration order; a leaf's hooks see its whole gradient for the
+        pass, before it is accumulated into ``.grad``.
+
+        Returns
+        -------
+        handle
+            ``handle.remove()`` unregisters the hook.
+
+        Examples
+        --------
+        >>> from numeric.autograd import tensor
+        >>> x = tensor([1.0, 2.0], requires_grad=True)
+        >>> h = x.register_hook(lambda g: g * 10)
+        >>> (x * x).sum().backward()
+        >>> x.grad
+        tensor([20., 40.])
+        """
+        if not callable(hook):
+            raise TypeError(f"register_hook: hook must be callable, got {hook!r}")
+        if not self._requires_grad:
+            raise GradError(
+                "register_hook: cannot register a hook on a tensor that does not "
+                "require grad"
+            )
+        return _add_hook(self, hook)
+
+    def retain_grad(self):
+        """Make this non-leaf tensor keep its gradient in ``.grad`` (PyTorch's).
+
+        Leaves keep theirs anyway, so for them it does nothing.
+
+        Examples
+        --------
+        >>> from numeric.autograd import tensor
+        >>> x = tensor(3.0, requires_grad=True)
+        >>> h = x * x
+        >>> h.retain_grad()
+        >>> (h * 2).backward()
+        >>> h.grad, x.grad
+        (tensor(2.), tensor(12.))
+        """
+        if not self._requires_grad:
+            raise GradError("retain_grad: the tensor does not require grad")
+        if self._op is not None and not self.retains_grad:
+            _add_hook(self, RETAIN_GRAD)
+
+    @property
+    def retains_grad(self):
+        """Whether :meth:`retain_grad` was called on this non-leaf tensor."""
+        return RETAIN_GRAD in (getattr(self, "_hooks", None) or ())
 
     def sum(self, axis=None, keepdims=False):
         """Sum over ``axis`` (all axes by default); see :func:`sum`.
@@ -153,6 +211,32 @@ class TensorFunctionMethods:
     __abs__ = fn.abs
 
 
+class _HookHandle:
+    """What register_hook returns: ``remove()`` takes the hook off again."""
+
+    __slots__ = ("_tensor", "_hook")
+
+    def __init__(self, tensor, hook):
+        self._tensor = tensor
+        self._hook = hook
+
+    def remove(self):
+        hooks = getattr(self._tensor, "_hooks", None) or []
+        for i, h in enumerate(hooks):
+            if h is self._hook:
+                del hooks[i]
+                break
+
+
+def _add_hook(tensor, hook):
+    hooks = getattr(tensor, "_hooks", None)
+    if hooks is None:
+        hooks = tensor._hooks = []
+    hooks.append(hook)
+    HOOKS_USED[0] = True
+    return _HookHandle(tensor, hook)
+
+
 # Members every class has; the rest of TensorFunctionMethods' namespace is copied.
 _CLASS_MACHINERY = frozenset(vars(type("Empty", (), {})))
 
@@ -171,6 +255,8 @@ def install():
             setattr(Tensor, name, member)
     for name in ELEMENTWISE_METHODS:
         setattr(Tensor, name, getattr(fn, name))
+    for name, method in INPLACE_METHODS.items():
+        setattr(Tensor, name, method)
 
 
 install()

@@ -104,6 +104,41 @@ def reduction(draw, elements=real, unique=False):
 
 
 @st.composite
+def pnorm_case(draw):
+    [x], (axis, keepdims) = draw(reduction(away_from_zero))
+    return [x], (axis, keepdims, draw(st.sampled_from([1.5, 3.0, 0.5])))
+
+
+@st.composite
+def cumsum_case(draw):
+    x = draw(arrays_of(real, hnp.array_shapes(min_dims=1, max_dims=3, max_side=3)))
+    return [x], (draw(st.integers(0, x.ndim - 1)),)
+
+
+def _well_conditioned(draw, batch):
+    # Diagonally dominant: invertible and far from singular, so central
+    # differences and the inverse-based rules are both accurate.
+    n = draw(st.integers(1, 3))
+    m = draw(arrays_of(st.floats(-1.0, 1.0), (*batch, n, n)))
+    sign = draw(st.sampled_from([1.0, -1.0]))
+    return m + sign * (n + 1.0) * np.eye(n)
+
+
+@st.composite
+def square_case(draw):
+    batch = draw(st.sampled_from([(), (2,)]))
+    return [_well_conditioned(draw, batch)], ()
+
+
+@st.composite
+def solve_case(draw):
+    a = _well_conditioned(draw, ())
+    n = a.shape[0]
+    b_shape = draw(st.sampled_from([(n,), (n, 1), (n, 2)]))
+    return [a, draw(arrays_of(real, b_shape))], ()
+
+
+@st.composite
 def where_case(draw):
     (a, b), _ = draw(binary())
     shape = np.broadcast_shapes(a.shape, b.shape)
@@ -223,6 +258,12 @@ CASES = {
     "max": reduction(grid, unique=True),
     "min": reduction(grid, unique=True),
     "norm": reduction(away_from_zero),
+    "pnorm": pnorm_case(),
+    "cumsum": cumsum_case(),
+    "inv": square_case(),
+    "det": square_case(),
+    "logabsdet": square_case(),
+    "solve": solve_case(),
     "reshape": reshape_case(),
     "transpose": transpose_case(),
     "broadcast_to": broadcast_case(),
