@@ -1,8 +1,11 @@
 """Conversion to and from SymPy, for validation and for users who want both worlds.
 
 Both directions walk the expression iteratively (post-order with an explicit stack).
-Ops that SymPy has no function for are written in SymPy's terms (``sigmoid(x)`` becomes
-``1/(1 + exp(-x))``), so SymPy can differentiate the result independently of us.
+Every op maps to one SymPy function, so the round trip is exact
+(``from_sympy(to_sympy(e)) is e``): SymPy's own where it has one
+(``sympy.codegen.cfunctions.log1p``, ...), else a ``sympy.Function`` of
+:mod:`symdiff.ops.sympy_functions` whose derivative is that of its elementary form;
+``to_sympy(e, elementary=True)`` writes those in elementary terms.
 """
 
 from fractions import Fraction
@@ -110,7 +113,7 @@ def _tensor_node(sp, node, args):
     return rule(node, *args)
 
 
-def to_sympy(expr, evaluate=True):
+def to_sympy(expr, evaluate=True, *, elementary=False):
     """Convert an expression to SymPy (symbols become real SymPy symbols).
 
     Tensor expressions of up to two dimensions become SymPy matrix expressions:
@@ -127,13 +130,25 @@ def to_sympy(expr, evaluate=True):
         Let SymPy evaluate (canonicalise) each node as it is built.  SymPy's evaluation
         costs time per node that grows with depth; for very deep expressions (10,000+
         levels) pass ``evaluate=False`` to get SymPy's unevaluated form in linear time.
+    elementary : bool, optional
+        Every op is a SymPy function of its own by default (``log1p``, ``expm1``
+        from ``sympy.codegen.cfunctions``; ``sigmoid``, ``softplus``, ``relu`` from
+        :mod:`symdiff.ops.sympy_functions`), so ``from_sympy(to_sympy(e)) is e``.
+        ``elementary=True`` writes those in elementary functions instead (``log(x +
+        1)``, ``1/(1 + exp(-x))``, ``Max(x, 0)``), for SymPy to simplify or
+        differentiate without any definition of ours.
 
     Examples
     --------
     >>> import sympy
-    >>> from symdiff import Symbol, sigmoid, to_sympy
+    >>> from symdiff import Symbol, from_sympy, sigmoid, to_sympy
     >>> x = Symbol("x")
-    >>> to_sympy(x**2 / 3 + sigmoid(x))
+    >>> e = x**2 / 3 + sigmoid(x)
+    >>> to_sympy(e)
+    x**2/3 + sigmoid(x)
+    >>> from_sympy(to_sympy(e)) is e
+    True
+    >>> to_sympy(e, elementary=True)
     x**2/3 + 1/(1 + exp(-x))
     >>> from symdiff import Symbol
     >>> A, v = Symbol("A", shape=(3, 3)), Symbol("v", shape=(3,))
@@ -141,6 +156,10 @@ def to_sympy(expr, evaluate=True):
     A.T*v
     """
     sp = lazy.sympy()
+    if elementary:
+        from symdiff.ops.sympy_functions import elementary as to_elementary
+
+        return to_elementary(to_sympy(expr, evaluate))
     if not evaluate:
         with sp.core.parameters.evaluate(False):
             return to_sympy(expr, evaluate=True)

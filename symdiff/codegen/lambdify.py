@@ -6,11 +6,13 @@ import itertools
 import linecache
 import weakref
 
+import numpy as np
+
 from symdiff.codegen.writer import ModuleWriter, check_args, check_dtype, code_names
 from symdiff.core.lazy import scipy_special
 from symdiff.core.traverse import paused_gc
 
-__all__ = ["lambdify"]
+__all__ = ["LambdifiedFunction", "lambdify"]
 
 _serial = itertools.count()  # numbers the generated sources' file names
 
@@ -37,9 +39,10 @@ def lambdify(args, outputs, *, dtype="float64"):
 
     Returns
     -------
-    callable
-        A plain Python function.  Its source is ``fn.source`` and
-        ``inspect.getsource(fn)`` shows it; tracebacks point at its lines.
+    LambdifiedFunction
+        A callable wrapping the generated function (it pickles).  Its source is
+        ``fn.source`` and ``inspect.getsource(fn)`` shows it; tracebacks point at
+        its lines.
         ``fn.symbols`` is ``args`` as a tuple.  Symbol names
         that are not plain identifiers are mangled (see :func:`code_names`), which
         matters only when passing arguments by keyword.
@@ -76,21 +79,65 @@ def _lambdify(args, outputs, dtype):
     writer = ModuleWriter(dt, export=False, owner=owner)
     lines = writer.write_function("_lambdified", args, names, outputs)
     namespace = writer.namespace
-    if "_erf" in writer.helpers:  # here scipy's erf; exported modules carry their own
-        namespace["_erf"] = scipy_special().erf
     for helper in sorted(writer.helpers - {"_erf"}, reverse=True):
         lines = writer.helper_source(helper).rstrip().split("\n") + ["", ""] + lines
     source = "\n".join(lines) + "\n"
+    # what the source refers to besides numpy (constant arrays, dict keys): a pickle
+    # carries these with the source
+    extras = {k: v for k, v in namespace.items() if k != "np"}
+    return LambdifiedFunction(source, tuple(args), extras, "_erf" in writer.helpers)
+
+
+def _compile(source, extras, erf):
+    """Compile the generated ``source`` to its function."""
+    namespace = {"np": np, **extras}
+    if erf:  # here scipy's erf; exported modules carry their own
+        namespace["_erf"] = scipy_special().erf
     filename = f"<symdiff-lambdify-{next(_serial)}>"
     # Executing generated text is safe: it consists of op-table templates, numbers
     # formatted by this package and checked or mangled identifiers; no user-supplied
     # text reaches it (constant arrays and dict keys are passed in `namespace`).
     exec(compile(source, filename, "exec"), namespace)
     fn = namespace["_lambdified"]
-    fn.source = source
-    fn.symbols = tuple(args)
     _register_source(filename, source, fn)
     return fn
+
+
+class LambdifiedFunction:
+    """The function :func:`lambdify` returns: call it like the generated function.
+
+    ``source`` is the generated code, ``symbols`` the arguments;
+    ``inspect.getsource`` shows the source (``__wrapped__`` is the compiled function).
+    It pickles as its source and argument specification and is compiled again on
+    load, so it can be sent to process pools.
+
+    Examples
+    --------
+    >>> import pickle
+    >>> from symdiff import Symbol, lambdify
+    >>> x = Symbol("x")
+    >>> f = pickle.loads(pickle.dumps(lambdify([x], 2 * x)))
+    >>> float(f(1.5)), f.symbols == (x,)
+    (3.0, True)
+    """
+
+    def __init__(self, source, symbols, extras, erf):
+        self.source = source
+        self.symbols = symbols
+        self._spec = (source, symbols, extras, erf)
+        self.__wrapped__ = fn = _compile(source, extras, erf)
+        self.__name__ = self.__qualname__ = fn.__name__
+        self.__doc__ = fn.__doc__
+
+    def __call__(self, *args, **kwargs):
+        return self.__wrapped__(*args, **kwargs)
+
+    def __reduce__(self):
+        return (LambdifiedFunction, self._spec)
+
+    def __repr__(self):
+        names = ", ".join(s.name for s in self.symbols)
+        return f"<lambdified function of ({names})>"
 
 
 def _register_source(filename, source, owner):

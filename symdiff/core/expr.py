@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import numbers
 import sys
+import threading
 import zlib
 from fractions import Fraction
 
@@ -33,6 +34,10 @@ from symdiff.core.traverse import topo_order
 _NODES: dict = {}
 _SWEEP_MIN = 200_000
 _sweep_at = _SWEEP_MIN
+# sweeps are serialised by this lock and counted by `_sweep_seq` (odd while one runs),
+# which is how `_intern` knows a node it found without the lock is still interned
+_SWEEP_LOCK = threading.RLock()
+_sweep_seq = 0
 
 
 def collect_garbage():
@@ -50,16 +55,22 @@ def collect_garbage():
     >>> collect_garbage() >= 2
     True
     """
-    global _sweep_at
+    global _sweep_at, _sweep_seq
     freed = 0
-    for key in reversed(list(_NODES)):
-        node = _NODES[key]
-        # references: the table, `node` here, and getrefcount's own argument
-        if sys.getrefcount(node) <= 3:
-            del _NODES[key]
-            freed += 1
-    node = None
-    _sweep_at = max(_SWEEP_MIN, 2 * len(_NODES))
+    with _SWEEP_LOCK:
+        _sweep_seq += 1  # odd: a sweep is running (see `_intern`)
+        try:
+            for key in reversed(list(_NODES)):
+                node = _NODES.get(key)
+                # references: the table, `node` here, and getrefcount's argument; a
+                # thread that holds the node adds one, so it is never dropped here
+                if node is not None and sys.getrefcount(node) <= 3:
+                    del _NODES[key]
+                    freed += 1
+            node = None
+            _sweep_at = max(_SWEEP_MIN, 2 * len(_NODES))
+        finally:
+            _sweep_seq += 1
     return freed
 
 
@@ -128,6 +139,11 @@ class Expr:
 
     def __deepcopy__(self, memo):
         return self
+
+    def __reduce__(self):
+        # A flat recipe in topological order (no nesting, so a 100,000-deep chain
+        # pickles without recursion); loading re-interns it (see `_rebuild`).
+        return (_rebuild, (_recipe(self),))
 
     # -- introspection -------------------------------------------------------------
     @property
@@ -404,6 +420,50 @@ def as_expr(value):
     return const(value)
 
 
+# -- pickling -----------------------------------------------------------------------
+
+
+def _recipe(expr):
+    """``expr`` as a tuple of steps ``(op, items, shape, arg indices)``, children
+    first: leaves carry their value or name in ``items``, so nothing is nested."""
+    index = {}
+    steps = []
+    for node in topo_order(expr):
+        index[node] = len(steps)
+        args = tuple([index[a] for a in node.args])
+        steps.append((node.op, node._items, node.shape, args))
+    return tuple(steps)
+
+
+def _rebuild(steps):
+    """The node of a :func:`_recipe`, interned: the very same object in the process
+    that pickled it, an equal interned node in any other.
+
+    Examples
+    --------
+    >>> import pickle
+    >>> from symdiff import Symbol, sin
+    >>> e = sin(Symbol("x")) * Symbol("y")
+    >>> pickle.loads(pickle.dumps(e)) is e
+    True
+    """
+    if not isinstance(steps, tuple) or not steps:
+        raise TypeError("not a pickled symdiff expression")
+    nodes = []
+    for op, items, shape, args in steps:
+        if op == "symbol":
+            node = Symbol(items[0][1], items[1][1])
+        elif op == "const":
+            node = const(items[0][1])
+        elif op in OPS:
+            # the recipe is of a canonical node: intern it as it was, without rules
+            node = _intern(op, tuple([nodes[i] for i in args]), items, shape)
+        else:
+            raise ValueError(f"cannot unpickle an expression with unknown op {op!r}")
+        nodes.append(node)
+    return nodes[-1]
+
+
 # -- interning ----------------------------------------------------------------------
 
 _OP_DIGEST: dict = {}
@@ -447,22 +507,32 @@ def _sort_key(op, args, items, leafkey):
 
 
 def _intern(op, args, items, shape, cls=Expr, leafkey=None):
+    # Thread safety without a lock on the hot path: a hit is trusted only if no sweep
+    # ran meanwhile (`_sweep_seq` is odd during a sweep and moves on after it; a node
+    # we hold cannot be swept, so one looked up outside a sweep stays interned); a
+    # miss inserts with the atomic `dict.setdefault`, so two threads building the same
+    # node get the one that won.  Anything in doubt is settled under the sweep's lock.
     if leafkey is None:
         leafkey = items
     key = (op, leafkey, *map(id, args))
+    seq = _sweep_seq
     node = _NODES.get(key)
-    if node is not None:
+    if node is None:
+        new = object.__new__(cls)
+        _set_op(new, op)
+        _set_args(new, args)
+        _set_items(new, items)
+        _set_shape(new, shape)
+        _set_key(new, _sort_key(op, args, items, leafkey))
+        node = _NODES.setdefault(key, new)
+        if node is new:
+            if len(_NODES) >= _sweep_at:
+                collect_garbage()
+            return node
+    if seq == _sweep_seq and not seq & 1:
         return node
-    node = object.__new__(cls)
-    _set_op(node, op)
-    _set_args(node, args)
-    _set_items(node, items)
-    _set_shape(node, shape)
-    _set_key(node, _sort_key(op, args, items, leafkey))
-    _NODES[key] = node
-    if len(_NODES) >= _sweep_at:
-        collect_garbage()
-    return node
+    with _SWEEP_LOCK:  # a sweep may have dropped `node` after we found it: put it back
+        return _NODES.setdefault(key, node)
 
 
 # the slot descriptors' setters: Expr.__setattr__ refuses, these are the one way in

@@ -25,6 +25,14 @@ def _const_impl(node):
     return float(v)  # Fractions, and ints too big for numpy's integer types
 
 
+def _pow_impl(node, a, b):
+    # Integer constants take float semantics, as in generated code: numpy refuses
+    # integers to negative integer powers (``0**-1`` must be inf, ``2**-1`` 0.5).
+    if np.result_type(a, b).kind in "biu":
+        a = np.asarray(a, dtype=np.float64)
+    return np.power(a, b)
+
+
 def _symbol_impl(node):
     raise RuntimeError("symbols are bound by the evaluator")  # pragma: no cover
 
@@ -53,7 +61,15 @@ def _pow_partials(n):
         c = b.value
         return (apply("mul", c, a if c == 2 else apply("pow", a, c - 1)), None)
     da = None if a.op == "const" else b * a ** (b - 1)
-    db = None if b.op == "const" else n * apply("log", a)
+    if b.op == "const":
+        db = None
+    elif a.op == "const" and not a.shape and a.value == 0:
+        # 0**b is piecewise constant (inf, then 1 at b = 0, then 0): its derivative
+        # is 0 wherever it exists, and we take 0 at the jump too, as numeric.autograd
+        # does; a**b*log(a) would be 0*(-inf) = nan there.
+        db = 0
+    else:
+        db = n * apply("log", a)
     return (da, db)
 
 
@@ -117,7 +133,7 @@ defop(
 defop(
     "pow",
     2,
-    ufunc_impl(np.power),
+    _pow_impl,
     doc="power",
     infix="**",
     latex="{0}^{{{1}}}",

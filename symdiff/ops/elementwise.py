@@ -32,6 +32,14 @@ def _softplus(v):
     return np.logaddexp(0.0, v)
 
 
+def _sympy_function(op):
+    """SymPy's function class for ``op`` (``sympy.codegen.cfunctions``' or ours), so
+    that ``from_sympy(to_sympy(e)) is e``; imported on first use (it loads SymPy)."""
+    from symdiff.ops.sympy_functions import functions
+
+    return functions()[op]
+
+
 def _heaviside(v):
     return np.heaviside(v, 0.0)
 
@@ -171,7 +179,7 @@ _fn(
     lambda n: (1 / (1 + n.args[0]),),
     domain="positive",
     latex=r"\log\left(1 + {0}\right)",
-    sympy=lambda n, a: lazy.sympy().log(1 + a),
+    sympy=lambda n, a: _sympy_function("log1p")(a),
     code="np.log1p({0})",
 )
 _fn(
@@ -180,7 +188,7 @@ _fn(
     "exp(x) - 1, accurate near 0",
     lambda n: (apply("exp", n.args[0]),),
     latex=r"\left(e^{{{0}}} - 1\right)",
-    sympy=lambda n, a: lazy.sympy().exp(a) - 1,
+    sympy=lambda n, a: _sympy_function("expm1")(a),
     code="np.expm1({0})",
 )
 _fn(
@@ -227,7 +235,7 @@ _fn(
     "logistic function 1 / (1 + exp(-x))",
     lambda n: (n * (1 - n),),
     latex=r"\sigma\left({0}\right)",
-    sympy=lambda n, a: 1 / (1 + lazy.sympy().exp(-a)),
+    sympy=lambda n, a: _sympy_function("sigmoid")(a),
     code=_SIGMOID_CODE,
 )
 _fn(
@@ -237,7 +245,7 @@ _fn(
     lambda n: (apply("heaviside", n.args[0]),),
     smooth=False,
     latex=r"\operatorname{{relu}}\left({0}\right)",
-    sympy=lambda n, a: lazy.sympy().Max(a, 0),
+    sympy=lambda n, a: _sympy_function("relu")(a),
     code="np.maximum({0}, 0.0)",
 )
 _fn(
@@ -246,7 +254,7 @@ _fn(
     "log(1 + exp(x)), computed stably",
     lambda n: (apply("sigmoid", n.args[0]),),
     latex=r"\operatorname{{softplus}}\left({0}\right)",
-    sympy=lambda n, a: lazy.sympy().log(1 + lazy.sympy().exp(a)),
+    sympy=lambda n, a: _sympy_function("softplus")(a),
     code="np.logaddexp(0.0, {0})",
 )
 _fn(

@@ -10,8 +10,10 @@ from symdiff import (
     const,
     erf,
     evaluate,
+    expm1,
     from_sympy,
     heaviside,
+    log1p,
     pi,
     relu,
     sigmoid,
@@ -31,11 +33,25 @@ def test_exact_constants_map_to_exact_sympy_numbers():
     assert to_sympy(const(3)) == sympy.Integer(3)
 
 
-def test_ops_without_a_sympy_function_are_spelled_out():
-    assert to_sympy(sigmoid(x)) == 1 / (1 + sympy.exp(-SX))
-    assert to_sympy(relu(x)) == sympy.Max(SX, 0)
-    assert to_sympy(softplus(x)) == sympy.log(1 + sympy.exp(SX))
+def test_ops_without_a_sympy_function_are_spelled_out_on_request():
+    el = {"elementary": True}
+    assert to_sympy(sigmoid(x), **el) == 1 / (1 + sympy.exp(-SX))
+    assert to_sympy(relu(x), **el) == sympy.Max(SX, 0)
+    assert to_sympy(softplus(x), **el) == sympy.log(1 + sympy.exp(SX))
+    assert to_sympy(log1p(x), **el) == sympy.log(1 + SX)
+    assert to_sympy(expm1(x), **el) == sympy.exp(SX) - 1
     assert to_sympy(heaviside(x)) == sympy.Heaviside(SX, 0)
+
+
+def test_sympy_functions_of_ours_differentiate_and_evaluate_like_their_forms():
+    for op in (sigmoid, softplus, relu, log1p, expm1):
+        s = to_sympy(op(x))
+        assert type(s).__name__ == op.__name__  # SymPy's own class, or ours
+        d, d_el = sympy.diff(s, SX), sympy.diff(to_sympy(op(x), elementary=True), SX)
+        for at in (-0.6, 0.4, 2.0):
+            assert float(d.subs(SX, at)) == pytest.approx(float(d_el.subs(SX, at)))
+            assert float(s.subs(SX, at)) == pytest.approx(evaluate(op(x), {x: at}))
+    assert sympy.diff(to_sympy(relu(x)), SX).subs(SX, 0) == 0  # relu'(0) = 0
 
 
 def test_from_sympy_maps_functions_and_numbers():

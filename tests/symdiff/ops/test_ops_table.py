@@ -1,11 +1,25 @@
 """Table-driven: every op's implementation, derivative, printer and sympy form agree."""
 
+import importlib.util
 import math
 
+import numpy as np
 import pytest
 import sympy
 
-from symdiff import Symbol, diff, evaluate, latex, parse, to_str, to_sympy
+from symdiff import (
+    Symbol,
+    const,
+    diff,
+    evaluate,
+    export_module,
+    from_sympy,
+    lambdify,
+    latex,
+    parse,
+    to_str,
+    to_sympy,
+)
 from symdiff.constructors.elementwise import BINARY, UNARY
 from symdiff.core.expr import apply
 from symdiff.ops import OPS
@@ -81,3 +95,56 @@ def test_every_op_has_a_derivative_rule():
     for name, spec in OPS.items():
         if spec.arity:
             assert spec.partials is not None or (spec.vjp and spec.jvp), name
+
+
+INT_ARGS = (-2, -1, 0, 1, 3)
+
+
+def _int_cases(op):
+    if OPS[op].arity == 1:
+        return [(a,) for a in INT_ARGS]
+    return [(a, b) for a in INT_ARGS for b in INT_ARGS]
+
+
+@pytest.mark.parametrize("op", ELEMENTWISE)
+def test_integer_constants_take_float_semantics_everywhere(op, tmp_path):
+    """Issue 18.1: integer operands never raise (``0**-1`` is inf, as 1/0 is), and
+    the interpreter, lambdify and exported modules agree on every op."""
+    node = _node(op)
+    nodes, ours = [], []
+    with np.errstate(all="ignore"):
+        for ints in _int_cases(op):
+            # the op's own implementation, on unfolded integer operands ...
+            got = OPS[op].impl(node, *ints)
+            want = OPS[op].impl(node, *(float(v) for v in ints))
+            np.testing.assert_array_equal(np.float64(got), want, err_msg=str(ints))
+            # ... and on the node built from integer constants (folded or not)
+            e = apply(op, *(const(v) for v in ints))
+            nodes.append(e)
+            ours.append(np.float64(evaluate(e)))
+    compiled = lambdify([], nodes)
+    path = tmp_path / "ints.py"
+    export_module({"f": nodes}, [], path)
+    spec = importlib.util.spec_from_file_location("ints_" + op, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    with np.errstate(all="ignore"):
+        for other in (compiled(), module.f()):
+            np.testing.assert_allclose(np.float64(other), ours, rtol=1e-14)
+
+
+@pytest.mark.parametrize("op", [*ELEMENTWISE, "pi"])
+def test_sympy_round_trip_is_identity_for_each_op(op):
+    """Issue 18.2: every op maps to one SymPy function and back to the same node."""
+    if op == "pi":
+        cases = [apply("pi")]
+    else:
+        u = x**2 + 3 * y  # a compound operand, which SymPy does not fold away
+        cases = [_node(op), apply(op, *[u, y][: OPS[op].arity])]
+    # SymPy's evaluation regroups sums (x**2 + 3*y + y is 4*y + x**2) ...
+    regrouped = op in ("add", "sub", "neg")
+    for e in cases[:1] if regrouped else cases:
+        assert from_sympy(to_sympy(e)) is e, to_sympy(e)
+    # ... unevaluated, the structure survives whole
+    for e in cases:
+        assert from_sympy(to_sympy(e, evaluate=False)) is e
