@@ -1,6 +1,7 @@
 """Accuracy and cost of numeric.derivative, gradient, hessian and check_grad vs peers.
 
-Run as ``python benchmarks/finite_diff_accuracy.py``.  Peers are measured in the same
+Run as ``python benchmarks/finite_diff_accuracy.py`` (``--corpus`` for the loss
+corpus section alone).  Peers are measured in the same
 process when installed: numdifftools (``pip install numdifftools``, in the ``bench``
 extra) and ``scipy.differentiate`` (scipy >= 1.15).  Cost is counted in evaluations
 of f, which is what matters when f is expensive; wall time is printed as a ratio to
@@ -472,7 +473,108 @@ def gradcheck_section():
     )
 
 
+def _corpus():
+    sys.path.insert(
+        0, str(Path(__file__).resolve().parents[1] / "tests/numeric/calculus")
+    )
+    import loss_corpus
+
+    return loss_corpus
+
+
+def _check_corpus(cases, planted):
+    """False alarms, and detection of a planted relative error on the largest
+    component (overall, and where the correct check's tolerance resolves it)."""
+    alarms, caught, resolvable, caught_res = 0, 0, 0, 0
+    worst = {}
+    for case in cases:
+        res = check_grad(case.f, case.grad, case.x)
+        if not res.ok:
+            alarms += 1
+            worst[case.family] = worst.get(case.family, 0) + 1
+        i = int(np.argmax(np.abs(case.grad)))
+        bad = case.grad.copy()
+        bad[i] *= 1 + planted
+        hit = not check_grad(case.f, bad, case.x).ok
+        caught += hit
+        if abs(bad[i] - case.grad[i]) > res.tolerance[i]:
+            resolvable += 1
+            caught_res += hit
+    return alarms, caught, resolvable, caught_res, worst
+
+
+def _slice_cases(cases, seed):
+    """Directional derivatives of the corpus losses: f(x + t u) at t = 0."""
+    rng = np.random.default_rng(seed)
+    out = []
+    for case in cases:
+        u = rng.standard_normal(case.x.size)
+        u /= np.linalg.norm(u)
+
+        def g(t, c=case, u=u):
+            t = np.asarray(t, dtype=np.float64)
+            vals = [c.f(c.x + ti * u) for ti in t.reshape(-1)]
+            return np.reshape(np.array(vals, dtype=np.float64), t.shape)
+
+        out.append((case.family, g, 0.0, float(case.grad @ u)))
+    return out
+
+
+def run_numdifftools_full(f, x):
+    c = Counter(f)
+    out = nd.Derivative(c, full_output=True)(x)
+    if hasattr(out, "estimate"):  # numdifftools >= 0.11
+        return float(out.estimate), c.n, float(out.error_estimate)
+    val, info = out
+    return float(val), c.n, float(info.error_estimate)
+
+
+def corpus_section():
+    lc = _corpus()
+    t0 = time.perf_counter()
+    c64 = lc.cases(67, np.float64, seed=101)
+    c32 = lc.cases(17, np.float32, seed=102)
+    print(
+        f"== loss corpus: {len(lc.FAMILIES)} families, {len(c64)} float64 and "
+        f"{len(c32)} float32 cases (tests/numeric/calculus/loss_corpus.py)"
+    )
+    print("   dtype    cases  false alarms  planted  caught (all)  caught (resolvable)")
+    for name, cs, planted in (("float64", c64, 1e-6), ("float32", c32, 1e-2)):
+        alarms, caught, res_n, caught_res, worst = _check_corpus(cs, planted)
+        print(
+            f"   {name}  {len(cs):>6}  {alarms:>12}  {planted:>7.0e}  "
+            f"{caught:>5}/{len(cs):<6}  {caught_res:>8}/{res_n}"
+        )
+        if worst:
+            print(f"      false alarms by family: {worst}")
+    slices = _slice_cases(lc.cases(20, np.float64, seed=103), seed=104)
+    print(f"== derivative on {len(slices)} directional slices of the corpus")
+    print(
+        "method                     median rel   95th pct  NaN  median nfev  truthful"
+    )
+    peers = [("numeric.derivative", run_ours)]
+    if nd is not None:
+        peers.append(("numdifftools", run_numdifftools_full))
+    if sdiff is not None:
+        peers.append(("scipy.differentiate", run_scipy))
+    for label, method in peers:
+        m = measure(method, slices)
+        print(
+            f"{label:<26} {m['median']:>10.2e} {m['p95']:>10.2e} {m['nan']:>4} "
+            f"{m['nfev']:>12.0f} {m['truthful']:>9.4f}"
+        )
+    both = measure(run_ours, elementary_cases() + stats_cases() + slices)
+    print(
+        f"   numeric.derivative error bounds the truth in {both['truthful']:.4f} of "
+        f"the 157 + {len(slices)} cases; corpus section took "
+        f"{time.perf_counter() - t0:.0f} s"
+    )
+
+
 def main():
+    if "--corpus" in sys.argv:
+        corpus_section()
+        return
     print(
         f"numpy {np.__version__}; numdifftools "
         f"{getattr(nd, '__version__', 'absent')}; scipy.differentiate "
@@ -482,6 +584,7 @@ def main():
     complex_section()
     grad_section()
     gradcheck_section()
+    corpus_section()
 
 
 if __name__ == "__main__":

@@ -646,3 +646,46 @@ def check_instance(obj, cls, name, owner):
     if not isinstance(obj, cls):
         raise TypeError(f"{owner}: {name} must be a {cls.__name__}; got {obj!r}")
     return obj
+
+
+def bind_arguments(f, args, kwargs, owner):
+    """``f`` with extra positional and keyword arguments bound after ``x``.
+
+    Parameters
+    ----------
+    f : callable
+        Called as ``f(x, *args, **kwargs)``.
+    args : tuple or list
+        Extra positional arguments (a tuple or list; a bare value is rejected
+        so that a forgotten comma does not pass silently).
+    kwargs : dict or None
+        Extra keyword arguments.
+    owner : str
+        The public function these belong to (it starts error messages).
+
+    Returns
+    -------
+    callable
+        ``f`` itself when there is nothing to bind.
+
+    Examples
+    --------
+    >>> g = bind_arguments(lambda x, a, b=0: a * x + b, (2,), {"b": 1}, "gradient")
+    >>> g(3)
+    7
+    """
+    if not isinstance(args, (tuple, list)):
+        raise TypeError(f"{owner}: args must be a tuple; got {args!r}")
+    if kwargs is None:
+        kwargs = {}
+    if not isinstance(kwargs, dict):
+        raise TypeError(f"{owner}: kwargs must be a dict; got {kwargs!r}")
+    if not args and not kwargs:
+        return f
+    args = tuple(args)
+    kwargs = dict(kwargs)
+
+    def bound(x):
+        return f(x, *args, **kwargs)
+
+    return bound

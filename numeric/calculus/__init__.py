@@ -16,7 +16,12 @@
 
 from numeric.calculus.gradcheck import GradCheckResult, assert_grad_close, check_grad
 from numeric.calculus.limits import limit_table, numerical_limit
-from numeric.calculus.multivariate import gradient, hessian, jacobian
+from numeric.calculus.multivariate import (
+    directional_derivative,
+    gradient,
+    hessian,
+    jacobian,
+)
 from numeric.calculus.tangent import TangentLine, tangent_line
 from numeric.calculus.univariate import DerivativeResult, derivative
 
@@ -27,6 +32,7 @@ __all__ = [
     "gradient",
     "jacobian",
     "hessian",
+    "directional_derivative",
     "DerivativeResult",
     "check_grad",
     "assert_grad_close",

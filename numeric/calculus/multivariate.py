@@ -15,18 +15,37 @@ import numpy as np
 
 from numeric.calculus.complex_step import COMPLEX_STEP_REL_ERROR, complex_step_jacobian
 from numeric.calculus.evaluators import CoordinateEvaluator
+from numeric.calculus.noise import (
+    PROBE_POINTS,
+    PROBE_WIDEN,
+    noise_from_values,
+    probe_step,
+    resolution_floor,
+    untrustworthy,
+)
 from numeric.calculus.search import StepSearch
 from numeric.calculus.stencils import CENTRAL
-from numeric.calculus.tuning import ERROR_SAFETY, STEP_RATIO
+from numeric.calculus.tuning import (
+    ERROR_SAFETY,
+    HONEST_REL,
+    NOISE_BOUNDS,
+    STEP_RATIO,
+)
 from numeric.calculus.univariate import (
     METHODS,
     DerivativeResult,
     check_step,
+    derivative,
     stencil_mode,
 )
-from numeric.validation import check_callable, check_choice, real_points
+from numeric.validation import (
+    bind_arguments,
+    check_callable,
+    check_choice,
+    real_points,
+)
 
-__all__ = ["gradient", "hessian", "jacobian"]
+__all__ = ["directional_derivative", "gradient", "hessian", "jacobian"]
 
 
 def _coordinates(f, x, owner):
@@ -39,8 +58,50 @@ def _coordinates(f, x, owner):
     return xf, CoordinateEvaluator(f, xf.reshape(-1), dtype, owner, xf.shape)
 
 
-def _search_at(evaluator, n, mode, allow_switch):
-    """f(x) (flat), and a search over the coordinates that starts from it."""
+def _joint_noise(evaluator, f0, scale, eps_f):
+    """Noise of each output of f near x, from one probe along all coordinates.
+
+    The probe moves every coordinate at once (alternating directions), so it costs
+    ``PROBE_POINTS - 1`` evaluations whatever the size of ``x``; the noise of f is
+    a property of its values near x, shared by all coordinates.
+    """
+    x = evaluator.x
+    delta = probe_step(x, scale, eps_f, evaluator.dtype)
+    sigma, flat = _joint_probe(evaluator, f0, delta, eps_f)
+    if flat:
+        # f did not resolve the probe at all: flat, or quantized more coarsely.
+        wide = probe_step(x, PROBE_WIDEN * delta, 1.0, evaluator.dtype)
+        sigma, flat = _joint_probe(evaluator, f0, wide, eps_f)
+        if flat:
+            # Constant over a wide region: f's output rounds away its variation
+            # (a softmax loss that is exactly 0).  What it cannot show is at least
+            # the rounding of intermediates the size of x.
+            sigma = np.fmax(sigma, eps_f * np.max(np.abs(x)) / np.sqrt(12.0))
+    return sigma
+
+
+def _joint_probe(evaluator, f0, delta, eps_f):
+    """Noise per output from PROBE_POINTS values, and whether all were equal."""
+    x = evaluator.x
+    sign = np.where(np.arange(x.size) % 2 == 0, 1.0, -1.0)
+    for direction in (sign, -sign):
+        vals = [f0]
+        for j in range(1, PROBE_POINTS):
+            vec = (x + direction * j * delta).astype(evaluator.dtype)
+            vals.append(evaluator.at(vec))
+        vals = np.stack(vals)
+        sigma = np.fmax(noise_from_values(vals), resolution_floor(vals, eps_f))
+        if np.all(np.isfinite(sigma)):
+            return sigma, bool(np.all(vals == vals[:1]))
+    return np.zeros(f0.size), False
+
+
+def _search_at(evaluator, n, mode, allow_switch, probe=True):
+    """f(x) (flat), and a search over the coordinates that starts from it.
+
+    With ``probe``, the noise of f near x is measured first (a fixed step skips
+    it: its error estimate compares two steps instead).
+    """
     flat = evaluator.x
     f0 = evaluator.at(flat.astype(evaluator.dtype))
     search = StepSearch(
@@ -54,29 +115,41 @@ def _search_at(evaluator, n, mode, allow_switch):
         outputs=evaluator.outputs,
         f0=np.tile(f0.reshape(1, -1), (flat.size, 1)),
     )
+    if probe:
+        sigma = _joint_noise(evaluator, f0, search.scale, search.eps_f)
+        search.noise[:] = sigma[None, :]
     return f0, search
 
 
-def _jacobian_core(f, x, method, step, owner):
+def _jacobian_core(f, x, method, step, owner, args=(), kwargs=None):
     """Values (M, N), errors (M, N), total evaluations, success (M, N), shapes."""
     check_callable(f, owner)
+    f = bind_arguments(f, args, kwargs, owner)
     method = check_choice(method, "method", owner, METHODS)
     xf, evaluator = _coordinates(f, x, owner)
     if method == "complex":
         val, out_shape = complex_step_jacobian(f, xf, owner)
         err = COMPLEX_STEP_REL_ERROR * np.abs(val)
         return val, err, xf.size, np.isfinite(val), out_shape, xf.shape
-    _, search = _search_at(evaluator, 1, stencil_mode(method), method == "central")
+    f0, search = _search_at(
+        evaluator, 1, stencil_mode(method), method == "central", step is None
+    )
     if step is not None:
         h = check_step(step, xf.shape, owner)
         val, err = search.fixed_step(h, True)
         success = np.isfinite(val) & np.isfinite(err)
     else:
         val, err, _, success = search.run()
+        # No step is trustworthy where the error rivals f's own variation.
+        success = success & ~untrustworthy(
+            err, val, f0[None, :], search.scale[:, None], 1, search.eps_f, HONEST_REL
+        )
     return val.T, err.T, evaluator.calls, success.T, evaluator.out_shape, xf.shape
 
 
-def jacobian(f, x, *, method="central", step=None, full_output=False):
+def jacobian(
+    f, x, *, method="central", step=None, full_output=False, args=(), kwargs=None
+):
     """Jacobian of ``f: R^n -> R^m`` by adaptive finite differences.
 
     Each coordinate of ``x`` gets its own adaptive step search (about ten
@@ -94,6 +167,10 @@ def jacobian(f, x, *, method="central", step=None, full_output=False):
         A fixed step per coordinate instead of the search (central differences).
     full_output : bool, default False
         Return a :class:`DerivativeResult` (``nfev`` is the total).
+    args : tuple, default ()
+        Extra positional arguments: ``f(x, *args, **kwargs)``.
+    kwargs : dict, optional
+        Extra keyword arguments of ``f``.
 
     Returns
     -------
@@ -109,7 +186,7 @@ def jacobian(f, x, *, method="central", step=None, full_output=False):
     True
     """
     val, err, nfev, success, out_shape, in_shape = _jacobian_core(
-        f, x, method, step, "jacobian"
+        f, x, method, step, "jacobian", args, kwargs
     )
     shape = tuple(out_shape) + tuple(in_shape)
     value = val.reshape(shape)
@@ -120,7 +197,9 @@ def jacobian(f, x, *, method="central", step=None, full_output=False):
     )
 
 
-def gradient(f, x, *, method="central", step=None, full_output=False):
+def gradient(
+    f, x, *, method="central", step=None, full_output=False, args=(), kwargs=None
+):
     """Gradient of a scalar function of an array, by adaptive finite differences.
 
     Parameters
@@ -135,6 +214,10 @@ def gradient(f, x, *, method="central", step=None, full_output=False):
         A fixed step per coordinate instead of the search.
     full_output : bool, default False
         Return a :class:`DerivativeResult` (``nfev`` is the total).
+    args : tuple, default ()
+        Extra positional arguments: ``f(x, *args, **kwargs)``.
+    kwargs : dict, optional
+        Extra keyword arguments of ``f``.
 
     Returns
     -------
@@ -155,7 +238,7 @@ def gradient(f, x, *, method="central", step=None, full_output=False):
     array([6., 5.])
     """
     val, err, nfev, success, out_shape, in_shape = _jacobian_core(
-        f, x, method, step, "gradient"
+        f, x, method, step, "gradient", args, kwargs
     )
     if tuple(out_shape) != ():
         raise ValueError(
@@ -170,7 +253,7 @@ def gradient(f, x, *, method="central", step=None, full_output=False):
     )
 
 
-def _mixed_differences(evaluator, f0, x, i, j, steps_i, steps_j, eps_f):
+def _mixed_differences(evaluator, f0, x, i, j, steps_i, steps_j, eps_f, sigma):
     """The mixed second difference of coordinates i, j and its rounding bound, per
     level of steps; None where a step vanishes in f's dtype.
     """
@@ -203,7 +286,8 @@ def _mixed_differences(evaluator, f0, x, i, j, steps_i, steps_j, eps_f):
         gj = abs(fpb - fmb) / (2 * abs(b))
         mag = abs(fpp) + abs(fpa) + abs(fpb) + 2 * abs(f0) + abs(fma) + abs(fmb)
         mag += abs(fmm) + 4 * (abs(xi) * gi + abs(xj) * gj)
-        rnds.append(eps_f * mag / (2.0 * abs(a * b)))
+        mag = max(eps_f * mag, NOISE_BOUNDS * 8.0 * sigma)
+        rnds.append(mag / (2.0 * abs(a * b)))
     return vals, rnds
 
 
@@ -227,13 +311,13 @@ def _mixed_richardson(vals, rnds):
     return best_v, best_e
 
 
-def _hessian_pair(evaluator, f0, x, i, j, steps_i, steps_j, eps_f, fixed):
+def _hessian_pair(evaluator, f0, x, i, j, steps_i, steps_j, eps_f, sigma, fixed):
     """Mixed second derivative of coordinates i, j, and its reported error.
 
     Adaptive (``fixed=False``): Richardson over the levels of steps.  Fixed: the
     value at the first level, its error estimated from the second (half) step.
     """
-    found = _mixed_differences(evaluator, f0, x, i, j, steps_i, steps_j, eps_f)
+    found = _mixed_differences(evaluator, f0, x, i, j, steps_i, steps_j, eps_f, sigma)
     if found is None:
         return math.nan, math.inf
     vals, rnds = found
@@ -259,7 +343,7 @@ def _hessian_diagonal(search, step, shape, owner):
     return d[:, 0], e[:, 0], ok[:, 0].copy(), search.smallest_steps(4)
 
 
-def hessian(f, x, *, step=None, full_output=False):
+def hessian(f, x, *, step=None, full_output=False, args=(), kwargs=None):
     """Hessian of a scalar function by adaptive second differences.
 
     The diagonal comes from an adaptive search for ``d^2 f / dx_i^2`` on each axis
@@ -278,11 +362,17 @@ def hessian(f, x, *, step=None, full_output=False):
         A fixed step per coordinate instead of the search (second-order stencils).
     full_output : bool, default False
         Return a :class:`DerivativeResult` (``nfev`` is the total).
+    args : tuple, default ()
+        Extra positional arguments: ``f(x, *args, **kwargs)``.
+    kwargs : dict, optional
+        Extra keyword arguments of ``f``.
 
     Returns
     -------
     numpy.ndarray or DerivativeResult
-        Symmetric, of shape ``x.shape + x.shape``.
+        Symmetric, of shape ``x.shape + x.shape``; for an ``f`` that returns an
+        array, ``f(x).shape + x.shape + x.shape`` (one Hessian per output, each
+        from its own search).
 
     Examples
     --------
@@ -294,12 +384,11 @@ def hessian(f, x, *, step=None, full_output=False):
     """
     owner = "hessian"
     check_callable(f, owner)
+    f = bind_arguments(f, args, kwargs, owner)
     xf, evaluator = _coordinates(f, x, owner)
-    f0, search = _search_at(evaluator, 2, CENTRAL, False)
+    f0, search = _search_at(evaluator, 2, CENTRAL, False, step is None)
     if evaluator.out_shape != ():
-        raise ValueError(
-            f"{owner}: f must return a scalar; got shape {tuple(evaluator.out_shape)}"
-        )
+        return _vector_hessian(f, x, evaluator.out_shape, step, full_output)
     N, f0, eps_f, fixed = xf.size, float(f0[0]), search.eps_f, step is not None
     diag, diag_err, success, steps = _hessian_diagonal(search, step, xf.shape, owner)
     H, E = np.diag(diag), np.diag(diag_err)
@@ -307,7 +396,16 @@ def hessian(f, x, *, step=None, full_output=False):
     for i in range(N):
         for j in range(i + 1, N):
             v, err = _hessian_pair(
-                evaluator, f0, search.x, i, j, steps[i], steps[j], eps_f, fixed
+                evaluator,
+                f0,
+                search.x,
+                i,
+                j,
+                steps[i],
+                steps[j],
+                eps_f,
+                float(search.noise[0, 0]),
+                fixed,
             )
             H[i, j] = H[j, i] = v
             E[i, j] = E[j, i] = err
@@ -320,3 +418,73 @@ def hessian(f, x, *, step=None, full_output=False):
     return DerivativeResult(
         value, E.reshape(shape), int(evaluator.calls), succ.reshape(shape)
     )
+
+
+def _vector_hessian(f, x, out_shape, step, full_output):
+    """The Hessian of each output of an array-valued f, stacked."""
+    size = int(np.prod(out_shape))
+    parts = [
+        hessian(
+            lambda v, k=k: np.asarray(f(v)).reshape(-1)[k],
+            x,
+            step=step,
+            full_output=True,
+        )
+        for k in range(size)
+    ]
+    value = np.stack([p.value for p in parts]).reshape(
+        tuple(out_shape) + parts[0].value.shape
+    )
+    if not full_output:
+        return value
+    error = np.stack([p.error for p in parts]).reshape(value.shape)
+    success = np.stack([p.success for p in parts]).reshape(value.shape)
+    return DerivativeResult(value, error, sum(p.nfev for p in parts), success)
+
+
+def directional_derivative(f, x, v, *, full_output=False, args=(), kwargs=None):
+    """The derivative of a scalar ``f`` at ``x`` along ``v``: ``d/dt f(x + t v)``.
+
+    One adaptive search along the line (about ten evaluations, whatever the size
+    of ``x``), equal to ``gradient(f, x) @ v`` for a differentiable ``f``; ``v`` is
+    not normalised.
+
+    Parameters
+    ----------
+    f : callable
+        Takes an array of ``x``'s shape and returns a scalar.
+    x, v : array_like
+        The point and the direction, of the same shape; all finite.
+    full_output : bool, default False
+        Return a :class:`DerivativeResult` as :func:`derivative` does.
+    args : tuple, default ()
+        Extra positional arguments: ``f(x, *args, **kwargs)``.
+    kwargs : dict, optional
+        Extra keyword arguments of ``f``.
+
+    Returns
+    -------
+    float or DerivativeResult
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> d = directional_derivative(lambda p: p @ p, np.array([1.0, 2.0]),
+    ...                            np.array([0.5, -1.0]))
+    >>> round(d, 10)
+    -3.0
+    """
+    owner = "directional_derivative"
+    check_callable(f, owner)
+    f = bind_arguments(f, args, kwargs, owner)
+    xf, dtype = real_points(x, owner)
+    vf, _ = real_points(v, owner)
+    if vf.shape != xf.shape:
+        raise ValueError(
+            f"{owner}: v must have x's shape {xf.shape}; got shape {vf.shape}"
+        )
+
+    def along(t):
+        return f((xf + t * vf).astype(dtype))
+
+    return derivative(along, dtype(0.0), full_output=full_output)

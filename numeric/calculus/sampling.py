@@ -12,6 +12,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from numeric.calculus.noise import (
+    PROBE_POINTS,
+    PROBE_WIDEN,
+    noise_from_values,
+    probe_step,
+    quantum,
+    resolution_floor,
+)
 from numeric.calculus.stencils import (
     CENTRAL,
     apply_stencil,
@@ -22,6 +30,8 @@ from numeric.calculus.tuning import (
     ERROR_SAFETY,
     FIRST_STEP_FRACTION,
     MAX_LEVEL,
+    NOISE_BOUNDS,
+    NOISE_MODEL_FACTOR,
     STEP_RATIO,
 )
 
@@ -91,6 +101,87 @@ class StencilSampler:
         self.nfev = np.zeros(self.N, dtype=np.int64)
         self.f0 = f0
         self.have_f0 = np.full(self.N, f0 is not None)
+        # Measured noise (standard deviation) of f near each x, per output; 0 until
+        # measure_noise runs, when only the eps (|f| + |x f'|) model bounds rounding.
+        self.noise = np.zeros((self.N, self.M))
+        # The coarsest power of two dividing every difference of f seen, and the
+        # largest |f| seen: f computed as a + g - a moves in multiples of ulp(a),
+        # which flags it for a noise measurement at no cost (see suspect_noise).
+        self.quanta = np.full((self.N, self.M), np.inf)
+        self.fmag = np.zeros((self.N, self.M))
+
+    def _note_quanta(self, ii, vals, ok):
+        with np.errstate(invalid="ignore"):
+            seen = quantum(np.where(ok[None, :, None], vals - vals[:1], np.nan))
+            self.quanta[ii] = np.minimum(
+                self.quanta[ii], np.where(seen > 0, seen, np.inf)
+            )
+            big = np.where(ok[None, :, None], np.abs(vals), 0.0).max(axis=0)
+            self.fmag[ii] = np.fmax(self.fmag[ii], big)
+
+    def suspect_noise(self):
+        """Where f's differences come in quanta coarser than rounding of |f|, ``(N,)``.
+
+        A hint only (round numbers trigger it too): it decides where the noise is
+        worth measuring.
+        """
+        q = np.where(np.isfinite(self.quanta), self.quanta, 0.0)
+        model = NOISE_MODEL_FACTOR * self.eps_f * self.fmag
+        return (q / 12**0.5 > model).any(axis=1)
+
+    def beyond_model(self):
+        """Where the measured noise exceeds the ``eps |f|`` model, ``(N, M)``."""
+        if self.f0 is None:
+            return np.zeros((self.N, self.M), dtype=bool)
+        with np.errstate(invalid="ignore"):
+            model = NOISE_MODEL_FACTOR * self.eps_f * np.abs(self.f0)
+            return self.noise > np.where(np.isfinite(model), model, np.inf)
+
+    def measure_noise(self, idx):
+        """Measure the noise of f near x for elements idx (PROBE_POINTS - 1 calls).
+
+        The probe is a difference table at ``x + j * delta`` (forward, or backward
+        where f is not finite ahead); see :mod:`numeric.calculus.noise`.
+        """
+        if idx.size == 0:
+            return
+        self.ensure_f0(idx)
+        x = self.x[idx]
+        delta = probe_step(x, self.scale[idx], self.eps_f, self.dtype)
+        sigma, flat = self._probe(idx, x, delta)
+        # A probe f did not resolve at all (every value equal) is either a flat f
+        # or one quantized more coarsely than the probe: look once more, wider.
+        again = np.nonzero(flat)[0]
+        if again.size:
+            wide = probe_step(x[again], PROBE_WIDEN * delta[again], 1.0, self.dtype)
+            sigma[again], flat_again = self._probe(idx[again], x[again], wide)
+            # Constant over a wide region (a loss that rounds to exactly 0): what
+            # f cannot show is at least the rounding of intermediates of x's size.
+            still = again[flat_again]
+            reach = np.maximum(np.abs(x[still]), self.scale[idx[still]])
+            sigma[still] = np.fmax(
+                sigma[still], (self.eps_f * reach / 12**0.5)[:, None]
+            )
+        self.noise[idx] = np.where(np.isfinite(sigma), sigma, 0.0)
+
+    def _probe(self, idx, x, delta):
+        """Noise from PROBE_POINTS values at spacing delta, and where all are equal."""
+        sigma = np.full((idx.size, self.M), np.nan)
+        flat = np.zeros(idx.size, dtype=bool)
+        for sign in (1.0, -1.0):
+            todo = np.nonzero(np.isnan(sigma).any(axis=1) & (delta > 0))[0]
+            if todo.size == 0:
+                break
+            vals = [self.f0[idx[todo]]]
+            for j in range(1, PROBE_POINTS):
+                p = (x[todo] + sign * j * delta[todo]).astype(self.dtype)
+                vals.append(self.evaluate(idx[todo], p))
+                self.nfev[idx[todo]] += 1
+            vals = np.stack(vals)
+            found = np.fmax(noise_from_values(vals), resolution_floor(vals, self.eps_f))
+            sigma[todo] = np.where(np.isnan(sigma[todo]), found, sigma[todo])
+            flat[todo] = (vals == vals[:1]).all(axis=(0, 2))
+        return sigma, flat
 
     def ensure_f0(self, idx):
         idx = idx[~self.have_f0[idx]]
@@ -165,6 +256,7 @@ class StencilSampler:
         ok = ho > 0
         hs = dirn * ho
         vals, pos = self._stencil_values(ii, offs, x, hs, ok)
+        self._note_quanta(ii, vals, ok)
         fin = np.isfinite(vals).all(axis=2)  # (len(offs), ii)
         allfin = fin.all(axis=0) & ok
         side = None
@@ -175,6 +267,9 @@ class StencilSampler:
         d, rnd, scale = apply_stencil(
             rule, vals, pos, hs, ho, self.n, self.eps_f, self.scale[ii]
         )
+        with np.errstate(all="ignore"):
+            measured = NOISE_BOUNDS * np.abs(rule.weights).sum() * self.noise[ii]
+            rnd = np.maximum(rnd, measured / (ho**self.n)[:, None])
         good = allfin[:, None] & np.isfinite(d) & np.isfinite(rnd)
         return (
             np.where(good, d, np.nan),

@@ -111,6 +111,7 @@ class StepSearch(StencilSampler):
         self.far_off_rel = max(FAR_OFF_REL, eps_f**0.25)
         self.maxfev = maxfev
         self.allow_switch = allow_switch
+        self.initial_mode = mode
         self._ladder_limits()
 
     def _ladder_limits(self):
@@ -372,7 +373,10 @@ class StepSearch(StencilSampler):
         with np.errstate(invalid="ignore"):
             # Done when good enough, or when the table agrees exactly (a zero or
             # linear derivative): more steps would only shrink the rounding bound.
-            done = has_best & ((e <= self.stop_rel * np.abs(v)) | (e <= rr))
+            # (Only while rounding is small against the value, or the value is
+            # exactly 0: else larger steps still gain.)
+            small_r = (rr <= self.stop_rel * np.abs(v)) | (v == 0)
+            done = has_best & ((e <= self.stop_rel * np.abs(v)) | ((e <= rr) & small_r))
             top = found.best_row - found.best_level + 1
             trunc = tr > rr
             shrink = (

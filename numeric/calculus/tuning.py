@@ -26,3 +26,7 @@ MAX_EVALUATIONS = 100  # per element of x
 SCALE_FLOOR = 2.0**-10  # absolute floor of the scale s near 0
 SCALE_REL_FLOOR = 2.0**-12  # s is never below this fraction of |x|
 MIN_STEP_REL = 2.0**-42  # the ladder ends at this fraction of |x| (or of s at 0)
+NOISE_BOUNDS = 3.0  # measured noise enters the rounding bound at this many sigmas
+AUDIT_EVALUATIONS = 12  # a search longer than this gets its noise measured
+NOISE_MODEL_FACTOR = 4.0  # measured noise beyond this many eps |f| means: search again
+HONEST_REL = 0.5  # an error above this share of |f'| + |f| / s**n is no answer

@@ -22,9 +22,17 @@ from numeric.calculus.complex_step import (
     complex_step_derivative,
 )
 from numeric.calculus.evaluators import ElementwiseEvaluator
+from numeric.calculus.noise import untrustworthy
 from numeric.calculus.search import StepSearch
 from numeric.calculus.stencils import BACKWARD, CENTRAL, FORWARD
-from numeric.validation import check_callable, check_choice, check_int, real_points
+from numeric.calculus.tuning import AUDIT_EVALUATIONS, HONEST_REL, NOISE_MODEL_FACTOR
+from numeric.validation import (
+    bind_arguments,
+    check_callable,
+    check_choice,
+    check_int,
+    real_points,
+)
 
 __all__ = ["METHODS", "DerivativeResult", "check_step", "derivative", "stencil_mode"]
 
@@ -49,7 +57,11 @@ class DerivativeResult:
         for :func:`gradient`, :func:`jacobian` and :func:`hessian`.
     success : bool or numpy.ndarray
         Whether the search found a converging table and ended normally (not at the
-        evaluation budget, nor without any valid step).
+        evaluation budget, nor without any valid step), and the error is small
+        against ``f``'s own variation (else no step gave a trustworthy answer).
+    message : str or numpy.ndarray
+        Empty where ``success``; otherwise why not (for :func:`derivative`; the
+        multivariate functions leave it empty).
 
     Examples
     --------
@@ -63,6 +75,7 @@ class DerivativeResult:
     error: object
     nfev: object
     success: object
+    message: object = ""
 
 
 def check_step(step, shape, owner):
@@ -122,7 +135,18 @@ def _check_options(method, n, order, owner):
     return method, n, order
 
 
-def derivative(f, x, *, method="central", order=2, step=None, n=1, full_output=False):
+def derivative(
+    f,
+    x,
+    *,
+    method="central",
+    order=2,
+    step=None,
+    n=1,
+    full_output=False,
+    args=(),
+    kwargs=None,
+):
     """Numerical derivative of an elementwise function, with an adaptive step.
 
     Parameters
@@ -146,8 +170,12 @@ def derivative(f, x, *, method="central", order=2, step=None, n=1, full_output=F
     n : int, default 1
         Which derivative (``"complex"`` supports ``n=1`` only).
     full_output : bool, default False
-        Return a :class:`DerivativeResult` with ``value``, ``error``, ``nfev`` and
-        ``success`` instead of the value alone.
+        Return a :class:`DerivativeResult` with ``value``, ``error``, ``nfev``,
+        ``success`` and ``message`` instead of the value alone.
+    args : tuple, default ()
+        Extra positional arguments: ``f(x, *args, **kwargs)``.
+    kwargs : dict, optional
+        Extra keyword arguments of ``f``.
 
     Returns
     -------
@@ -177,6 +205,7 @@ def derivative(f, x, *, method="central", order=2, step=None, n=1, full_output=F
     """
     owner = "derivative"
     check_callable(f, owner)
+    f = bind_arguments(f, args, kwargs, owner)
     method, n, order = _check_options(method, n, order, owner)
     xf, dtype = real_points(x, owner)
     scalar = xf.ndim == 0
@@ -205,19 +234,114 @@ def derivative(f, x, *, method="central", order=2, step=None, n=1, full_output=F
         success = np.isfinite(val) & np.isfinite(err)
         return _package(val, err, search.nfev, success, xf.shape, full_output)
     val, err, nfev, success = search.run()
-    return _package(val[:, 0], err[:, 0], nfev, success[:, 0], xf.shape, full_output)
+    val, err, nfev, success, untrusted = _audit_noise(search, val, err, nfev, success)
+    val, err, success = val[:, 0], err[:, 0], success[:, 0]
+    message = np.where(success, "", _FAILED)
+    message = np.where(untrusted, _NOISY, message)
+    message = np.where(np.isfinite(val), message, _NOT_FINITE)
+    success = success & ~untrusted
+    return _package(val, err, nfev, success, xf.shape, full_output, message)
 
 
-def _package(val, err, nfev, success, shape, full_output):
+_FAILED = (
+    "the step search ended without a converging table (evaluation budget spent, "
+    "or no step in the asymptotic range); value and error are the best seen"
+)
+_NOISY = (
+    "no step gives a trustworthy difference: the error (measured noise of f "
+    "included) is comparable to f's own variation"
+)
+_NOT_FINITE = "f is not finite near x"
+
+
+class _SubsetEvaluator:
+    """An evaluator restricted to some elements (for a second search over them)."""
+
+    def __init__(self, evaluator, elements):
+        self.base = evaluator
+        self.elements = elements
+        self.dtype = evaluator.dtype
+
+    def __call__(self, idx, pts):
+        return self.base(self.elements[idx], pts)
+
+
+def _audit_noise(search, val, err, nfev, success):
+    """Measure the noise where the search's answer is suspect, and search again
+    with it where f is noisier than the ``eps (|f| + |x f'|)`` model assumed.
+
+    Suspect: no success, a long search, a table short of its stopping accuracy, a
+    difference of exactly 0, or differences of f in quanta coarser than the
+    rounding of |f| (a smooth f that converged quickly is not probed, which keeps
+    the usual cost near ten evaluations).
+    """
+    v, e = val[:, 0], err[:, 0]
+    with np.errstate(invalid="ignore"):
+        suspect = (
+            ~success[:, 0]
+            | (nfev > AUDIT_EVALUATIONS)
+            | ~(e <= search.stop_rel * np.abs(v))
+            | (v == 0)
+            | search.suspect_noise()
+        )
+    idx = np.nonzero(suspect)[0]
+    untrusted = np.zeros(val.shape[0], dtype=bool)
+    if idx.size == 0:
+        return val, err, nfev, success, untrusted
+    search.measure_noise(idx)
+    model = search.eps_f * np.abs(search.f0[idx, 0])
+    noisy = idx[search.noise[idx, 0] > NOISE_MODEL_FACTOR * model]
+    if noisy.size:
+        val, err, nfev, success = _search_again(search, noisy, val, err, success)
+    else:
+        nfev = search.nfev
+    untrusted[idx] = untrustworthy(
+        err[idx, 0],
+        val[idx, 0],
+        search.f0[idx, 0],
+        search.scale[idx],
+        search.n,
+        search.eps_f,
+        HONEST_REL,
+    )
+    return val, err, nfev, success, untrusted
+
+
+def _search_again(search, noisy, val, err, success):
+    """A second search over the elements ``noisy``, with their measured noise."""
+    again = StepSearch(
+        _SubsetEvaluator(search.evaluate, noisy),
+        search.x[noisy],
+        search.n,
+        search.order,
+        search.initial_mode,
+        search.eps_f,
+        allow_switch=search.allow_switch,
+        f0=search.f0[noisy],
+    )
+    again.noise[:] = search.noise[noisy]
+    v2, e2, n2, s2 = again.run()
+    val, err, success = val.copy(), err.copy(), success.copy()
+    val[noisy], err[noisy], success[noisy] = v2, e2, s2
+    nfev = search.nfev.copy()
+    nfev[noisy] += n2
+    return val, err, nfev, success
+
+
+def _package(val, err, nfev, success, shape, full_output, message=None):
     """The value, or a DerivativeResult, with x's shape (scalars for scalar x)."""
     if shape == ():
         value = float(val[0])
         if not full_output:
             return value
-        return DerivativeResult(value, float(err[0]), int(nfev[0]), bool(success[0]))
+        text = "" if message is None else str(message[0])
+        return DerivativeResult(
+            value, float(err[0]), int(nfev[0]), bool(success[0]), text
+        )
     value = val.reshape(shape)
     if not full_output:
         return value
+    text = "" if message is None else message.reshape(shape)
     return DerivativeResult(
-        value, err.reshape(shape), nfev.reshape(shape), success.reshape(shape)
+        value, err.reshape(shape), nfev.reshape(shape), success.reshape(shape), text
     )
