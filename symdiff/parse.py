@@ -16,6 +16,7 @@ grammar ``str`` prints, so ``parse(str(e), symbols=...) is e`` for tensors too.
 
 from __future__ import annotations
 
+import collections
 import keyword
 import re
 
@@ -31,6 +32,7 @@ _TOKEN = re.compile(
     r"|(?P<name>[A-Za-z_][A-Za-z_0-9]*)"
     r"|(?P<op>\*\*|[-+*/(),=\[\]@:.])"
 )
+_ALLOWED = re.compile(r"[\sA-Za-z0-9_.+\-*/(),=\[\]@:]*")  # every character a token has
 # the binary operators this grammar reads: the precedence table's that build our ops
 _BINARY_OPS = {
     sym: op
@@ -59,6 +61,10 @@ _LOOK_ALIKES = {
 }
 _LITERALS = {"True": True, "False": False, "None": None}
 MAX_LENGTH = 10_000_000
+# Open parentheses, calls and pending operators at once.  Printed expressions
+# 100,000 deep read back; deeper text is refused at once rather than read for seconds
+# (Python's own parser stops at 200 levels).
+MAX_DEPTH = 200_000
 
 
 def _functions():
@@ -67,32 +73,65 @@ def _functions():
     }
 
 
-def _tokenize(text):
-    tokens = []
-    pos = 0
-    while pos < len(text):
-        m = _TOKEN.match(text, pos)
-        if m is None:
-            hint = _LOOK_ALIKES.get(text[pos])
-            hint = f" (write {hint!r})" if hint else ""
-            raise ParseError(
-                f"unexpected character {text[pos]!r} at column {pos + 1}{hint}", pos + 1
-            )
-        kind = m.lastgroup
-        word = m.group()
-        if kind == "name" and keyword.iskeyword(word) and word not in _LITERALS:
-            raise ParseError(
-                f"Python keyword {word!r} is not allowed at column {pos + 1}", pos + 1
-            )
-        if kind == "name" and word.startswith("__"):
-            raise ParseError(
-                f"name {word!r} is not allowed at column {pos + 1}", pos + 1
-            )
-        if kind != "space":
-            tokens.append((kind, m.group(), pos + 1))
-        pos = m.end()
-    tokens.append(("end", "", len(text) + 1))
-    return tokens
+class _Tokens:
+    """The tokens of ``text`` as ``(kind, text, column)``, read as the parser asks for
+    them (one C-level regex scan), ending with an ``end`` token.  Reading lazily means
+    a problem early in a huge text is reported at once."""
+
+    def __init__(self, text):
+        self.text = text
+        self.matches = _TOKEN.finditer(text)
+        self.pos = 0
+        self.ahead = collections.deque()
+        # a character no token has fails at once, before any of the text is built
+        bad = _ALLOWED.match(text).end()
+        if bad < len(text):
+            for m in _TOKEN.finditer(text, 0, bad):  # still report problems in order
+                if m.lastgroup == "name":
+                    _check_name(m.group(), m.start() + 1)
+            self.fail_at(bad)
+
+    def _read(self):
+        for m in self.matches:
+            if m.start() != self.pos:
+                break  # text[pos] matched nothing
+            self.pos = m.end()
+            kind = m.lastgroup
+            if kind == "space":
+                continue
+            if kind == "name":
+                _check_name(m.group(), m.start() + 1)
+            return kind, m.group(), m.start() + 1
+        if self.pos < len(self.text):
+            self.fail_at(self.pos)
+        return "end", "", len(self.text) + 1
+
+    def fail_at(self, pos):
+        hint = _LOOK_ALIKES.get(self.text[pos])
+        hint = f" (write {hint!r})" if hint else ""
+        raise ParseError(
+            f"unexpected character {self.text[pos]!r} at column {pos + 1}{hint}",
+            pos + 1,
+        )
+
+    def peek(self, k=0):
+        while len(self.ahead) <= k:
+            self.ahead.append(self._read())
+        return self.ahead[k]
+
+    def take(self):
+        self.peek()
+        return self.ahead.popleft()
+
+    def put_back(self, token):
+        self.ahead.appendleft(token)
+
+
+def _check_name(word, col):
+    if keyword.iskeyword(word) and word not in _LITERALS:
+        raise ParseError(f"Python keyword {word!r} is not allowed at column {col}", col)
+    if word.startswith("__"):
+        raise ParseError(f"name {word!r} is not allowed at column {col}", col)
 
 
 def _number(text, col):
@@ -108,17 +147,15 @@ class _Parser:
     """One parse: token cursor, operand stack and operator stack."""
 
     def __init__(self, text, symbols):
-        self.tokens = _tokenize(text)
-        self.i = 0
+        self.tokens = _Tokens(text)
         self.symbols = symbols
         self.functions = _functions()
 
     def peek(self, k=0):
-        return self.tokens[min(self.i + k, len(self.tokens) - 1)]
+        return self.tokens.peek(k)
 
     def take(self):
-        tok = self.tokens[self.i]
-        self.i += 1
+        tok = self.tokens.take()
         return tok
 
     def fail(self, message, col):
@@ -217,6 +254,8 @@ class _Parser:
     def read_operand(self):
         """Consume the start of an operand; True if an operand is still expected."""
         kind, text, col = self.take()
+        if len(self.operators) > MAX_DEPTH:
+            self.fail(f"expression nested deeper than {MAX_DEPTH:,} levels", col)
         if kind == "number":
             self.operands.append(const(_number(text, col)))
             return False
@@ -236,7 +275,7 @@ class _Parser:
             self.operators.append(("paren", col))
             return True
         if text == "[":
-            self.i -= 1
+            self.tokens.put_back((kind, text, col))
             self.operands.append(self.array_literal())
             return False
         if text in ("-", "+"):
