@@ -32,16 +32,16 @@ from numeric.calculus.tuning import (
     STEP_RATIO,
 )
 from numeric.calculus.univariate import (
-    METHODS,
     DerivativeResult,
     check_step,
+    check_target,
     derivative,
+    resolve_direction,
     stencil_mode,
 )
 from numeric.validation import (
     bind_arguments,
     check_callable,
-    check_choice,
     real_points,
 )
 
@@ -96,11 +96,12 @@ def _joint_probe(evaluator, f0, delta, eps_f):
     return np.zeros(f0.size), False
 
 
-def _search_at(evaluator, n, mode, allow_switch, probe=True):
+def _search_at(evaluator, n, mode, allow_switch, probe=True, **controls):
     """f(x) (flat), and a search over the coordinates that starts from it.
 
     With ``probe``, the noise of f near x is measured first (a fixed step skips
-    it: its error estimate compares two steps instead).
+    it: its error estimate compares two steps instead).  ``controls`` are the
+    search's ``maxiter``, ``atol`` and ``rtol``.
     """
     flat = evaluator.x
     f0 = evaluator.at(flat.astype(evaluator.dtype))
@@ -114,6 +115,7 @@ def _search_at(evaluator, n, mode, allow_switch, probe=True):
         allow_switch=allow_switch,
         outputs=evaluator.outputs,
         f0=np.tile(f0.reshape(1, -1), (flat.size, 1)),
+        **controls,
     )
     if probe:
         sigma = _joint_noise(evaluator, f0, search.scale, search.eps_f)
@@ -121,18 +123,39 @@ def _search_at(evaluator, n, mode, allow_switch, probe=True):
     return f0, search
 
 
-def _jacobian_core(f, x, method, step, owner, args=(), kwargs=None):
-    """Values (M, N), errors (M, N), total evaluations, success (M, N), shapes."""
+def _jacobian_core(f, x, method, step, owner, args=(), kwargs=None, controls=None):
+    """Values (M, N), errors (M, N), total evaluations, success (M, N), shapes.
+
+    ``controls`` holds :func:`derivative`'s ``direction``, ``maxiter``, ``atol``
+    and ``rtol`` (all None by default).
+    """
     check_callable(f, owner)
     f = bind_arguments(f, args, kwargs, owner)
-    method = check_choice(method, "method", owner, METHODS)
+    c = dict.fromkeys(("direction", "maxiter", "atol", "rtol")) | (controls or {})
+    method = resolve_direction(method, c["direction"], owner)
     xf, evaluator = _coordinates(f, x, owner)
+    atol, rtol, maxiter = check_target(
+        c["atol"],
+        c["rtol"],
+        c["maxiter"],
+        step,
+        owner,
+        float(np.finfo(evaluator.dtype).eps),
+    )
     if method == "complex":
         val, out_shape = complex_step_jacobian(f, xf, owner)
         err = COMPLEX_STEP_REL_ERROR * np.abs(val)
-        return val, err, xf.size, np.isfinite(val), out_shape, xf.shape
+        success = _met(val, err, np.isfinite(val), atol, rtol)
+        return val, err, xf.size, success, out_shape, xf.shape
     f0, search = _search_at(
-        evaluator, 1, stencil_mode(method), method == "central", step is None
+        evaluator,
+        1,
+        stencil_mode(method),
+        method == "central",
+        step is None,
+        maxiter=maxiter,
+        atol=atol,
+        rtol=rtol,
     )
     if step is not None:
         h = check_step(step, xf.shape, owner)
@@ -144,11 +167,31 @@ def _jacobian_core(f, x, method, step, owner, args=(), kwargs=None):
         success = success & ~untrustworthy(
             err, val, f0[None, :], search.scale[:, None], 1, search.eps_f, HONEST_REL
         )
+    success = _met(val, err, success, atol, rtol)
     return val.T, err.T, evaluator.calls, success.T, evaluator.out_shape, xf.shape
 
 
+def _met(val, err, success, atol, rtol):
+    """``success`` where a user's ``atol + rtol |value|`` target is also met."""
+    if atol is None:
+        return success
+    with np.errstate(invalid="ignore"):
+        return success & (err <= atol + rtol * np.abs(val))
+
+
 def jacobian(
-    f, x, *, method="central", step=None, full_output=False, args=(), kwargs=None
+    f,
+    x,
+    *,
+    method=None,
+    step=None,
+    full_output=False,
+    args=(),
+    kwargs=None,
+    direction=None,
+    maxiter=None,
+    atol=None,
+    rtol=None,
 ):
     """Jacobian of ``f: R^n -> R^m`` by adaptive finite differences.
 
@@ -161,8 +204,9 @@ def jacobian(
         Takes an array of ``x``'s shape, returns an array of any fixed shape.
     x : array_like
         The point; every value must be finite.
-    method : {"central", "forward", "backward", "complex"}, default "central"
-        As in :func:`derivative`; ``"complex"`` costs one evaluation per coordinate.
+    method : {"central", "forward", "backward", "complex"}, optional
+        As in :func:`derivative` (default ``"central"``); ``"complex"`` costs one
+        evaluation per coordinate.
     step : float or array_like, optional
         A fixed step per coordinate instead of the search (central differences).
     full_output : bool, default False
@@ -171,6 +215,9 @@ def jacobian(
         Extra positional arguments: ``f(x, *args, **kwargs)``.
     kwargs : dict, optional
         Extra keyword arguments of ``f``.
+    direction, maxiter, atol, rtol : optional
+        As in :func:`derivative` (per coordinate; the target applies to every
+        entry).
 
     Returns
     -------
@@ -186,7 +233,14 @@ def jacobian(
     True
     """
     val, err, nfev, success, out_shape, in_shape = _jacobian_core(
-        f, x, method, step, "jacobian", args, kwargs
+        f,
+        x,
+        method,
+        step,
+        "jacobian",
+        args,
+        kwargs,
+        dict(direction=direction, maxiter=maxiter, atol=atol, rtol=rtol),
     )
     shape = tuple(out_shape) + tuple(in_shape)
     value = val.reshape(shape)
@@ -198,7 +252,18 @@ def jacobian(
 
 
 def gradient(
-    f, x, *, method="central", step=None, full_output=False, args=(), kwargs=None
+    f,
+    x,
+    *,
+    method=None,
+    step=None,
+    full_output=False,
+    args=(),
+    kwargs=None,
+    direction=None,
+    maxiter=None,
+    atol=None,
+    rtol=None,
 ):
     """Gradient of a scalar function of an array, by adaptive finite differences.
 
@@ -208,8 +273,8 @@ def gradient(
         Takes an array of ``x``'s shape and returns a scalar.
     x : array_like
         The point; every value must be finite.
-    method : {"central", "forward", "backward", "complex"}, default "central"
-        As in :func:`derivative`.
+    method : {"central", "forward", "backward", "complex"}, optional
+        As in :func:`derivative` (default ``"central"``).
     step : float or array_like, optional
         A fixed step per coordinate instead of the search.
     full_output : bool, default False
@@ -218,6 +283,9 @@ def gradient(
         Extra positional arguments: ``f(x, *args, **kwargs)``.
     kwargs : dict, optional
         Extra keyword arguments of ``f``.
+    direction, maxiter, atol, rtol : optional
+        As in :func:`derivative` (per coordinate; the target applies to every
+        entry).
 
     Returns
     -------
@@ -238,7 +306,14 @@ def gradient(
     array([6., 5.])
     """
     val, err, nfev, success, out_shape, in_shape = _jacobian_core(
-        f, x, method, step, "gradient", args, kwargs
+        f,
+        x,
+        method,
+        step,
+        "gradient",
+        args,
+        kwargs,
+        dict(direction=direction, maxiter=maxiter, atol=atol, rtol=rtol),
     )
     if tuple(out_shape) != ():
         raise ValueError(

@@ -141,7 +141,8 @@ class StencilSampler:
         """Measure the noise of f near x for elements idx (PROBE_POINTS - 1 calls).
 
         The probe is a difference table at ``x + j * delta`` (forward, or backward
-        where f is not finite ahead); see :mod:`numeric.calculus.noise`.
+        where f is not finite ahead; a one-sided search probes its own side only);
+        see :mod:`numeric.calculus.noise`.
         """
         if idx.size == 0:
             return
@@ -169,7 +170,9 @@ class StencilSampler:
         sigma = np.full((idx.size, self.M), np.nan)
         flat = np.zeros(idx.size, dtype=bool)
         for sign in (1.0, -1.0):
-            todo = np.nonzero(np.isnan(sigma).any(axis=1) & (delta > 0))[0]
+            # A one-sided search never looks behind it: f may be undefined there.
+            own_side = self.mode[idx] != -int(sign)
+            todo = np.nonzero(np.isnan(sigma).any(axis=1) & (delta > 0) & own_side)[0]
             if todo.size == 0:
                 break
             vals = [self.f0[idx[todo]]]

@@ -75,6 +75,12 @@ class StepSearch(StencilSampler):
         ``f(x)`` already known, shape ``(N, M)``.
     maxfev : int, default MAX_EVALUATIONS
         Evaluation budget per element.
+    maxiter : int, optional
+        Cap on the rounds of the search (each round adds one step or restarts a
+        window); elements still searching then end without success.
+    atol, rtol : float, optional
+        A user's target: an element is done once its reported error is at most
+        ``atol + rtol * |value|`` (instead of the built-in relative accuracy).
 
     Examples
     --------
@@ -101,6 +107,9 @@ class StepSearch(StencilSampler):
         outputs=1,
         f0=None,
         maxfev=MAX_EVALUATIONS,
+        maxiter=None,
+        atol=None,
+        rtol=None,
     ):
         super().__init__(evaluator, x, n, order, mode, eps_f, outputs=outputs, f0=f0)
         # The relative thresholds are tuned for float64; a function computed in
@@ -110,6 +119,13 @@ class StepSearch(StencilSampler):
         self.converged_rel = max(CONVERGED_REL, math.sqrt(eps_f))
         self.far_off_rel = max(FAR_OFF_REL, eps_f**0.25)
         self.maxfev = maxfev
+        self.maxiter = maxiter
+        # A user's target replaces the built-in stopping accuracy (scipy's rule).
+        self.targeted = atol is not None or rtol is not None
+        self.atol = 0.0 if atol is None else atol
+        if rtol is not None:
+            self.stop_rel = rtol
+        self.out_of_rounds = np.zeros(self.N, dtype=bool)
         self.allow_switch = allow_switch
         self.initial_mode = mode
         self._ladder_limits()
@@ -211,7 +227,8 @@ class StepSearch(StencilSampler):
             success flags.
         """
         self._start()
-        for _ in range(10_000):  # each round adds steps; the caps end it long before
+        rounds = 10_000 if self.maxiter is None else self.maxiter
+        for it in range(rounds):  # each round adds steps; the caps end it long before
             idx = np.nonzero(self.active)[0]
             if idx.size == 0:
                 break
@@ -220,7 +237,13 @@ class StepSearch(StencilSampler):
             found = self._scatter(idx, self._candidates(idx))
             self._keep_best(found)
             act, jump = self._decide(found)
-            self._apply(*self._element_moves(act, jump))
+            moves, jumps = self._element_moves(act, jump)
+            if it + 1 < rounds:  # the last round's steps would never be read
+                self._apply(moves, jumps)
+        # Still searching when the rounds ran out (maxiter): no success.
+        self.out_of_rounds = self.active.copy()
+        self.ended_badly |= self.active
+        self.active[:] = False
         chosen = self.chosen
         value = chosen["v"]
         err = ERROR_SAFETY * chosen["rep"]
@@ -376,7 +399,14 @@ class StepSearch(StencilSampler):
             # (Only while rounding is small against the value, or the value is
             # exactly 0: else larger steps still gain.)
             small_r = (rr <= self.stop_rel * np.abs(v)) | (v == 0)
-            done = has_best & ((e <= self.stop_rel * np.abs(v)) | ((e <= rr) & small_r))
+            goal = self.atol + self.stop_rel * np.abs(v)
+            if self.targeted:
+                # The target is on the error reported to the user, not the
+                # table's internal estimate; no early stop on agreement alone.
+                rep = ERROR_SAFETY * found.best["rep"]
+                done = has_best & (np.maximum(e, rep) <= goal)
+            else:
+                done = has_best & ((e <= goal) | ((e <= rr) & small_r))
             top = found.best_row - found.best_level + 1
             trunc = tr > rr
             shrink = (

@@ -13,6 +13,7 @@ cancellation, machine precision for ``f`` analytic in ``x``.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,11 +33,30 @@ from numeric.validation import (
     check_choice,
     check_int,
     real_points,
+    real_scalar,
 )
 
-__all__ = ["METHODS", "DerivativeResult", "check_step", "derivative", "stencil_mode"]
+__all__ = [
+    "METHODS",
+    "DerivativeResult",
+    "check_step",
+    "check_target",
+    "derivative",
+    "resolve_direction",
+    "stencil_mode",
+]
 
 METHODS = ("central", "forward", "backward", "complex")
+# direction= (numdifftools' and scipy's spelling) -> method= (ours).
+_DIRECTIONS = {
+    "center": "central",
+    "central": "central",
+    "forward": "forward",
+    "backward": "backward",
+    0: "central",
+    1: "forward",
+    -1: "backward",
+}
 
 
 @dataclass(frozen=True)
@@ -119,9 +139,83 @@ def stencil_mode(method):
     return {"central": CENTRAL, "forward": FORWARD, "backward": BACKWARD}[method]
 
 
+def resolve_direction(method, direction, owner):
+    """The method named by ``method`` and ``direction`` together (None: central).
+
+    ``direction`` is numdifftools' and scipy's spelling of a one-sided difference:
+    ``"center"``/``0``, ``"forward"``/``+1``, ``"backward"``/``-1``.
+
+    Examples
+    --------
+    >>> resolve_direction(None, -1, "derivative")
+    'backward'
+    >>> resolve_direction("forward", "backward", "derivative")
+    Traceback (most recent call last):
+    ...
+    ValueError: derivative: method='forward' contradicts direction='backward'
+    """
+    if method is not None:
+        method = check_choice(method, "method", owner, METHODS)
+    if direction is None:
+        return "central" if method is None else method
+    key = direction
+    if isinstance(direction, bool) or not isinstance(direction, (str, int, np.integer)):
+        key = None
+    elif not isinstance(direction, str):
+        key = int(direction)
+    if key not in _DIRECTIONS:
+        raise ValueError(
+            f"{owner}: unknown direction {direction!r}; expected one of 'center', "
+            "'forward', 'backward' (or 0, +1, -1)"
+        )
+    named = _DIRECTIONS[key]
+    if method is not None and method != named:
+        raise ValueError(
+            f"{owner}: method={method!r} contradicts direction={direction!r}"
+        )
+    return named
+
+
+def check_target(atol, rtol, maxiter, step, owner, eps):
+    """``atol``, ``rtol`` (non-negative, finite) and ``maxiter`` (>= 1), checked.
+
+    Returns ``(atol, rtol, maxiter)``; a target with one of ``atol``/``rtol``
+    given gets the other's default (``0``, and scipy's ``sqrt(eps)``); with
+    neither, both are None (no target).  ``maxiter`` caps a search, so it makes
+    no sense with a fixed ``step``.
+
+    Examples
+    --------
+    >>> check_target(1e-8, None, 5, None, "derivative", 2.0**-52)
+    (1e-08, 1.4901161193847656e-08, 5)
+    >>> check_target(-1.0, None, None, None, "derivative", 2.0**-52)
+    Traceback (most recent call last):
+    ...
+    ValueError: derivative: atol must be >= 0; got -1.0
+    """
+    out = []
+    for value, name in ((atol, "atol"), (rtol, "rtol")):
+        if value is not None:
+            value = real_scalar(value, name, owner)
+            if value < 0:
+                raise ValueError(f"{owner}: {name} must be >= 0; got {value!r}")
+        out.append(value)
+    if maxiter is not None:
+        maxiter = check_int(maxiter, "maxiter", owner, 1)
+        if step is not None:
+            raise ValueError(
+                f"{owner}: maxiter caps the step search; it has no meaning with a "
+                "fixed step"
+            )
+    atol, rtol = out
+    if atol is not None or rtol is not None:
+        atol = 0.0 if atol is None else atol
+        rtol = math.sqrt(eps) if rtol is None else rtol
+    return atol, rtol, maxiter
+
+
 def _check_options(method, n, order, owner):
     """The method, n and order of :func:`derivative`, checked together."""
-    method = check_choice(method, "method", owner, METHODS)
     n = check_int(n, "n", owner, 1)
     order = check_int(order, "order", owner, 1)
     if method == "central" and order % 2:
@@ -139,13 +233,17 @@ def derivative(
     f,
     x,
     *,
-    method="central",
+    method=None,
     order=2,
     step=None,
     n=1,
     full_output=False,
     args=(),
     kwargs=None,
+    direction=None,
+    maxiter=None,
+    atol=None,
+    rtol=None,
 ):
     """Numerical derivative of an elementwise function, with an adaptive step.
 
@@ -157,11 +255,11 @@ def derivative(
         do); for a scalar ``x`` it is called with scalars.
     x : float or array_like
         Where to differentiate; every value must be finite.
-    method : {"central", "forward", "backward", "complex"}, default "central"
-        The stencil.  ``"central"`` switches by itself to a one-sided stencil where
-        ``f`` is not finite on one side.  ``"complex"`` is the complex step
-        ``Im f(x + ih) / h`` for ``f`` analytic in ``x``: one evaluation, accurate to
-        a few ulp.
+    method : {"central", "forward", "backward", "complex"}, optional
+        The stencil (default ``"central"``).  ``"central"`` switches by itself to a
+        one-sided stencil where ``f`` is not finite on one side.  ``"complex"`` is
+        the complex step ``Im f(x + ih) / h`` for ``f`` analytic in ``x``: one
+        evaluation, accurate to a few ulp.
     order : int, default 2
         Order of accuracy of the base stencil (even for ``"central"``).  Richardson
         extrapolation raises it further when ``step`` is None.
@@ -176,6 +274,20 @@ def derivative(
         Extra positional arguments: ``f(x, *args, **kwargs)``.
     kwargs : dict, optional
         Extra keyword arguments of ``f``.
+    direction : {"center", "forward", "backward", 0, 1, -1}, optional
+        numdifftools' and scipy's name for ``method``'s one-sided choices
+        (``+1`` forward, ``-1`` backward, ``0`` central); passing a ``method`` that
+        says otherwise is an error.
+    maxiter : int, optional
+        Cap on the rounds of the step search (each adds one step, or restarts at
+        another scale; the first evaluates three steps).  Elements still
+        searching then get ``success=False``.  Not with a fixed ``step``.
+    atol, rtol : float, optional
+        A target, as in ``scipy.differentiate``: the search stops as soon as the
+        reported error is at most ``atol + rtol * |value|``, and ``success`` is
+        False (with a message) where the target is not met.  Given one, the other
+        defaults to ``atol=0`` or ``rtol=sqrt(eps)``; given neither, the search
+        aims at about 1e-11 relative and there is no target.
 
     Returns
     -------
@@ -202,19 +314,26 @@ def derivative(
     array([ 3., 12.])
     >>> float(derivative(np.exp, 1.0, method="complex")) == float(np.e)
     True
+    >>> res = derivative(np.sqrt, 0.5, direction=+1, rtol=1e-6, full_output=True)
+    >>> bool(res.success), bool(abs(res.value - 0.5**-0.5 / 2) <= res.error <= 1e-6)
+    (True, True)
     """
     owner = "derivative"
     check_callable(f, owner)
     f = bind_arguments(f, args, kwargs, owner)
+    method = resolve_direction(method, direction, owner)
     method, n, order = _check_options(method, n, order, owner)
     xf, dtype = real_points(x, owner)
+    eps = float(np.finfo(dtype).eps)
+    atol, rtol, maxiter = check_target(atol, rtol, maxiter, step, owner, eps)
     scalar = xf.ndim == 0
     flat = xf.reshape(-1)
     if method == "complex":
         val = complex_step_derivative(f, xf, owner)
         err = COMPLEX_STEP_REL_ERROR * np.abs(val)
         nfev = np.ones(flat.size, dtype=np.int64)
-        return _package(val, err, nfev, np.isfinite(val), xf.shape, full_output)
+        success, message = _target(val, err, np.isfinite(val), atol, rtol)
+        return _package(val, err, nfev, success, xf.shape, full_output, message)
     shape = None if scalar else xf.shape
     evaluator = ElementwiseEvaluator(f, flat, dtype, owner, shape)
     search = StepSearch(
@@ -223,24 +342,37 @@ def derivative(
         n,
         order,
         stencil_mode(method),
-        float(np.finfo(dtype).eps),
+        eps,
         allow_switch=method == "central",
+        maxiter=maxiter,
+        atol=atol,
+        rtol=rtol,
     )
     if step is not None:
         h = check_step(step, xf.shape, owner)
         val, err = search.fixed_step(h, full_output)
         val = val[:, 0]
         err = np.full(val.shape, np.nan) if err is None else err[:, 0]
-        success = np.isfinite(val) & np.isfinite(err)
-        return _package(val, err, search.nfev, success, xf.shape, full_output)
+        success, message = _target(
+            val, err, np.isfinite(val) & np.isfinite(err), atol, rtol
+        )
+        return _package(val, err, search.nfev, success, xf.shape, full_output, message)
+    val, err, nfev, success, message = _searched(search, atol, rtol)
+    return _package(val, err, nfev, success, xf.shape, full_output, message)
+
+
+def _searched(search, atol, rtol):
+    """Run the search, audit its noise; values, errors, nfev, success, messages."""
     val, err, nfev, success = search.run()
     val, err, nfev, success, untrusted = _audit_noise(search, val, err, nfev, success)
     val, err, success = val[:, 0], err[:, 0], success[:, 0]
     message = np.where(success, "", _FAILED)
+    message = np.where(search.out_of_rounds, _MAXITER, message)
     message = np.where(untrusted, _NOISY, message)
     message = np.where(np.isfinite(val), message, _NOT_FINITE)
     success = success & ~untrusted
-    return _package(val, err, nfev, success, xf.shape, full_output, message)
+    success, message = _target(val, err, success, atol, rtol, message)
+    return val, err, nfev, success, message
 
 
 _FAILED = (
@@ -252,6 +384,20 @@ _NOISY = (
     "included) is comparable to f's own variation"
 )
 _NOT_FINITE = "f is not finite near x"
+_MAXITER = "maxiter rounds of the step search ended before the table converged"
+_MISSED = "the error estimate is above the target atol + rtol * |value|"
+
+
+def _target(val, err, success, atol, rtol, message=None):
+    """Success and message, with a user's ``atol``/``rtol`` target enforced."""
+    if message is None:
+        message = np.where(success, "", _NOT_FINITE)
+    if atol is None:
+        return success, message
+    with np.errstate(invalid="ignore"):
+        met = err <= atol + rtol * np.abs(val)
+    message = np.where(success & ~met, _MISSED, message)
+    return success & met, message
 
 
 class _SubsetEvaluator:
@@ -280,10 +426,13 @@ def _audit_noise(search, val, err, nfev, success):
         suspect = (
             ~success[:, 0]
             | (nfev > AUDIT_EVALUATIONS)
-            | ~(e <= search.stop_rel * np.abs(v))
+            | ~(e <= search.atol + search.stop_rel * np.abs(v))
             | (v == 0)
             | search.suspect_noise()
         )
+        # Out of rounds (maxiter) is a failure already; probing would only spend
+        # evaluations the user capped.
+        suspect &= ~search.out_of_rounds
     idx = np.nonzero(suspect)[0]
     untrusted = np.zeros(val.shape[0], dtype=bool)
     if idx.size == 0:
@@ -318,9 +467,13 @@ def _search_again(search, noisy, val, err, success):
         search.eps_f,
         allow_switch=search.allow_switch,
         f0=search.f0[noisy],
+        maxiter=search.maxiter,
+        atol=search.atol if search.targeted else None,
+        rtol=search.stop_rel if search.targeted else None,
     )
     again.noise[:] = search.noise[noisy]
     v2, e2, n2, s2 = again.run()
+    search.out_of_rounds[noisy] = again.out_of_rounds
     val, err, success = val.copy(), err.copy(), success.copy()
     val[noisy], err[noisy], success[noisy] = v2, e2, s2
     nfev = search.nfev.copy()
