@@ -15,7 +15,7 @@ import numpy as np
 import numeric.autograd as ag
 from numeric.autograd.conversions import scalarize
 from numeric.autograd.tensor import make_leaf
-from numeric.tape.variables import _array, convert_to_tensor
+from numeric.tape.variables import convert_to_tensor, tf_array
 
 __all__ = [
     "abs",
@@ -287,7 +287,7 @@ def random_normal(shape, mean=0.0, stddev=1.0, dtype=np.float32, seed=None):
     """
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
     values = rng.normal(mean, stddev, size=tuple(np.atleast_1d(shape)) if shape else ())
-    return make_leaf(scalarize(_array(np.asarray(values), dtype, "random_normal")))
+    return make_leaf(scalarize(tf_array(np.asarray(values), dtype, "random_normal")))
 
 
 # The generated docstrings belong to closures; list them so doctest runs them.

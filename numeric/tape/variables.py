@@ -32,8 +32,14 @@ __all__ = [
 ACTIVE_TAPES: list = []
 
 
-def _array(value, dtype, what):
-    """``value`` as a fresh numpy array with TensorFlow's default dtypes."""
+def tf_array(value, dtype, what):
+    """``value`` as a fresh numpy array with TensorFlow's default dtypes.
+
+    Examples
+    --------
+    >>> tf_array(1.5, None, "constant").dtype
+    dtype('float32')
+    """
     if isinstance(value, Variable):
         value = value.read_value()
     if type(value) is Tensor:
@@ -75,7 +81,7 @@ def constant(value, dtype=None):
     >>> constant(3).dtype
     dtype('int32')
     """
-    return make_leaf(scalarize(_array(value, dtype, "constant")))
+    return make_leaf(scalarize(tf_array(value, dtype, "constant")))
 
 
 def convert_to_tensor(value, dtype=None):
@@ -136,7 +142,7 @@ class Variable:
     __array_ufunc__ = None
 
     def __init__(self, initial_value, trainable=True, dtype=None, name=None):
-        arr = _array(initial_value, dtype, "Variable")
+        arr = tf_array(initial_value, dtype, "Variable")
         self.trainable = bool(trainable)
         self.name = "Variable" if name is None else str(name)
         data = scalarize(arr)
@@ -246,7 +252,7 @@ class Variable:
         >>> Variable([1.0, 2.0]).assign([5.0, 6.0]).numpy()
         array([5., 6.], dtype=float32)
         """
-        new = _array(value, self.dtype, "assign")
+        new = tf_array(value, self.dtype, "assign")
         if new.shape != self.shape:
             raise ValueError(
                 f"assign: value has shape {new.shape} but the variable has shape "
@@ -269,7 +275,7 @@ class Variable:
         >>> Variable(1.0).assign_add(2.0).numpy()
         array(3., dtype=float32)
         """
-        return self.assign(self._plain.data + _array(delta, self.dtype, "assign_add"))
+        return self.assign(self._plain.data + tf_array(delta, self.dtype, "assign_add"))
 
     def assign_sub(self, delta):
         """Subtract ``delta`` in place; see :meth:`assign`.
@@ -280,7 +286,7 @@ class Variable:
         >>> Variable(1.0).assign_sub(2.0).numpy()
         array(-1., dtype=float32)
         """
-        return self.assign(self._plain.data - _array(delta, self.dtype, "assign_sub"))
+        return self.assign(self._plain.data - tf_array(delta, self.dtype, "assign_sub"))
 
     # ------------------------------------------------------------- operators
     def __getitem__(self, idx):
