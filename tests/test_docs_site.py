@@ -33,7 +33,14 @@ def _build(root, tmp_path):
             str(tmp_path / "site"),
         ],
         cwd=root,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        # the copied tree has no packages of its own: the hooks import this checkout's
+        env={
+            **os.environ,
+            "NO_MKDOCS_2_WARNING": "1",
+            "PYTHONPATH": os.pathsep.join(
+                p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p
+            ),
+        },
         capture_output=True,
         text=True,
         timeout=300,
