@@ -86,6 +86,15 @@ def _digest_text(text):
     return zlib.crc32(text.encode()) * 0x9E3779B1 & _MASK
 
 
+def _digest_leaf(leafkey):
+    # an array constant's key holds its bytes: checksum them as they are (repr of a
+    # 10^5-element array's bytes was most of the time of building a large model)
+    if leafkey and leafkey[0] == "a":
+        head = zlib.crc32(repr(leafkey[:3]).encode())
+        return zlib.crc32(leafkey[3], head) * 0x9E3779B1 & _MASK
+    return _digest_text(repr(leafkey))
+
+
 class Expr:
     """An immutable, interned node of a symbolic expression DAG.
 
@@ -478,10 +487,10 @@ def _sort_key(op, args, items, leafkey):
     """
     if not args:
         if op == "symbol":
-            return (items[0][1], -1, _digest_text(repr(leafkey)))
+            return (items[0][1], -1, _digest_leaf(leafkey))
         # only constants have the empty lead, so they sort before everything else
         # (rules rely on a product's constant factor being its first argument)
-        return ("" if op == "const" else "\x00", 0, _digest_text(repr(leafkey)))
+        return ("" if op == "const" else "\x00", 0, _digest_leaf(leafkey))
     h = _OP_DIGEST.get(op)
     if h is None:
         h = _OP_DIGEST[op] = _digest_text(op)

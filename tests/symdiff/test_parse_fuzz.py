@@ -58,14 +58,15 @@ def test_named_hostile_cases(name):
 
 
 def test_deeply_nested_unclosed_parentheses_fail_cleanly_and_fast():
+    # CPU time, not wall time: the bound is about the parser, not the machine's load
     import time
 
     # unclosed: read in linear time, then a ParseError (the benchmark runs 10**6)
     text = "(" * 150_000 + "x"
-    start = time.perf_counter()
+    start = time.process_time()
     with pytest.raises(ParseError, match="unclosed"):
         parse(text)
-    assert time.perf_counter() - start < 10 * 3e-6 * len(text)  # generous, linear
+    assert time.process_time() - start < 10 * 3e-6 * len(text)  # generous, linear
 
 
 @pytest.mark.parametrize(
@@ -75,16 +76,16 @@ def test_deeply_nested_unclosed_parentheses_fail_cleanly_and_fast():
 def test_text_nested_past_the_limit_is_refused_at_once(text):
     import time
 
-    start = time.perf_counter()
+    start = time.process_time()
     with pytest.raises(ParseError, match="nested deeper than 200,000 levels"):
         parse(text)
-    assert time.perf_counter() - start < 1.0  # read only up to the limit
+    assert time.process_time() - start < 1.0  # read only up to the limit
 
 
 def test_a_bad_character_at_the_end_of_a_huge_text_is_found_first():
     import time
 
-    start = time.perf_counter()
+    start = time.process_time()
     with pytest.raises(ParseError, match="column 2000001"):
         parse("x+" * 10**6 + ";")  # nothing of the sum is built before the error
-    assert time.perf_counter() - start < 1.0
+    assert time.process_time() - start < 1.0
