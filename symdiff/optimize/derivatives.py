@@ -1,0 +1,164 @@
+"""The compiled functions of a problem: value, gradient, Hessian, products, Jacobian.
+
+Each is built once (one :func:`~symdiff.lambdify` per function) over the packed
+parameters; calls then only slice the flat vector into the symbols' values.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from symdiff.codegen import lambdify
+from symdiff.constructors.tensor import concatenate, reshape
+from symdiff.core.expr import Symbol
+from symdiff.diff import grad, hessian, hvp, jacobian
+
+__all__ = ["flat_vector", "Compiled"]
+
+
+def flat_vector(exprs):
+    """One vector Expr: the given Exprs raveled (C order) and laid end to end."""
+    parts = [reshape(e, (-1,)) for e in exprs]
+    return parts[0] if len(parts) == 1 else concatenate(parts)
+
+
+def _flat_matrix(blocks, rows, cols):
+    """One ``(sum rows, sum cols)`` matrix Expr from a grid of blocks."""
+    lines = []
+    for block_row, r in zip(blocks, rows, strict=True):
+        parts = [reshape(b, (r, c)) for b, c in zip(block_row, cols, strict=True)]
+        lines.append(parts[0] if len(parts) == 1 else concatenate(parts, axis=1))
+    return lines[0] if len(lines) == 1 else concatenate(lines, axis=0)
+
+
+def _sizes(packing):
+    return [packing.slices[p].stop - packing.slices[p].start for p in packing.params]
+
+
+def _to_csr(dense):
+    from scipy import sparse
+
+    return sparse.csr_matrix(np.asarray(dense, dtype=float))
+
+
+class Compiled:
+    """The functions scipy calls, for one objective and one packing.
+
+    Parameters
+    ----------
+    packing : Packing
+    objective : Expr, optional
+        A scalar expression (None for a least-squares problem).
+    extras : sequence of Symbol, optional
+        Symbols that are arguments but not unknowns (the Lagrange multipliers of a
+        constraint's Hessian), passed after the parameters.
+    """
+
+    def __init__(self, packing, objective=None, extras=()):
+        self.packing = packing
+        self.objective = objective
+        self.extras = tuple(extras)
+        self._cache = {}
+
+    def _args(self):
+        return list(self.packing.params) + list(self.extras)
+
+    def _get(self, key, build):
+        if key not in self._cache:
+            self._cache[key] = build()
+        return self._cache[key]
+
+    def fun(self):
+        """x -> float."""
+        fn = self._get("fun", lambda: lambdify(self._args(), self.objective))
+        values = self.packing.values
+
+        def fun(x, *extra):
+            return float(fn(*values(x), *extra))
+
+        return fun
+
+    def jac(self):
+        """x -> gradient (flat, float64)."""
+        params = self.packing.params
+
+        def build():
+            return lambdify(self._args(), flat_vector(grad(self.objective, params)))
+
+        fn = self._get("jac", build)
+        values = self.packing.values
+
+        def jac(x, *extra):
+            return np.asarray(fn(*values(x), *extra), dtype=float)
+
+        return jac
+
+    def hess(self):
+        """x -> Hessian as a scipy.sparse CSR matrix."""
+        params = self.packing.params
+        sizes = _sizes(self.packing)
+
+        def build():
+            blocks = hessian(self.objective, list(params))
+            return lambdify(self._args(), _flat_matrix(blocks, sizes, sizes))
+
+        fn = self._get("hess", build)
+        values = self.packing.values
+
+        def hess(x, *extra):
+            return _to_csr(fn(*values(x), *extra))
+
+        return hess
+
+    def hessp(self):
+        """(x, p) -> Hessian times p (flat), never forming the Hessian."""
+        params = self.packing.params
+        dirs = [Symbol(f"<direction of {q.name}>", shape=q.shape) for q in params]
+
+        def build():
+            products = hvp(self.objective, list(params), dirs)
+            if not isinstance(products, tuple):
+                products = (products,)
+            return lambdify(self._args() + dirs, flat_vector(products))
+
+        fn = self._get("hessp", build)
+        values = self.packing.values
+
+        def hessp(x, p, *extra):
+            p = np.asarray(p, dtype=float)
+            return np.asarray(fn(*values(x), *extra, *values(p)), dtype=float)
+
+        return hessp
+
+
+class CompiledVector:
+    """A vector function of the packed parameters and its Jacobian (CSR)."""
+
+    def __init__(self, packing, vector):
+        self.packing = packing
+        self.vector = vector
+        self.size = int(vector.shape[0])
+        values = packing.values
+        fn = lambdify(list(packing.params), vector)
+
+        def fun(x):
+            return np.asarray(fn(*values(x)), dtype=float).reshape(-1)
+
+        self.fun = fun
+        self._jac = None
+
+    def jac(self):
+        """x -> Jacobian ``(size, packing.size)`` as CSR."""
+        if self._jac is None:
+            params = list(self.packing.params)
+            blocks = jacobian(self.vector, params)
+            if not isinstance(blocks, tuple):
+                blocks = (blocks,)
+            matrix = _flat_matrix([blocks], [self.size], _sizes(self.packing))
+            self._jac = lambdify(params, matrix)
+        fn, values = self._jac, self.packing.values
+
+        def jac(x):
+            return _to_csr(fn(*values(x)))
+
+        return jac
