@@ -214,7 +214,7 @@ class Problem:
             return arr.copy()
         if len(packing.params) == 1:
             return packing.pack([values])
-        if arr is not None and arr.ndim != 1 or np.isscalar(values):
+        if arr is not None:  # a rectangular array that is not the flat vector
             raise ShapeError(
                 f"x0 has shape {np.shape(values)}; the parameters "
                 f"({packing.describe()}) pack into shape ({packing.size},)"
