@@ -5,6 +5,7 @@ as ``symdiff.sparse``.
 """
 
 from numeric.sparsity import colour_columns, colour_hessian
+from symdiff.sparse.code import SparseFunction, export_module, lambdify
 from symdiff.sparse.derivatives import (
     SparseDerivative,
     hessian_vector_product,
@@ -15,11 +16,14 @@ from symdiff.sparse.pattern import hessian_sparsity, jacobian_sparsity
 
 __all__ = [
     "SparseDerivative",
+    "SparseFunction",
     "colour_columns",
+    "export_module",
     "colour_hessian",
     "hessian_sparsity",
     "hessian_vector_product",
     "jacobian_sparsity",
+    "lambdify",
     "sparse_hessian",
     "sparse_jacobian",
 ]
