@@ -1,17 +1,21 @@
 """The compiled functions of a problem: value, gradient, Hessian, products, Jacobian.
 
 Each is built once (one :func:`~symdiff.lambdify` per function) over the packed
-parameters; calls then only slice the flat vector into the symbols' values.
+parameters; calls then only slice the flat vector into the symbols' values.  The
+Hessian and Jacobians are :mod:`symdiff.sparse`'s: pattern, colouring and one
+expression per nonzero, compiled to functions returning CSR, never ``n**2`` entries;
+the Hessian-vector product never forms the Hessian at all.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from symdiff import sparse
 from symdiff.codegen import lambdify
 from symdiff.constructors.tensor import concatenate, reshape
 from symdiff.core.expr import Symbol
-from symdiff.diff import grad, hessian, hvp, jacobian
+from symdiff.diff import grad
 
 __all__ = ["flat_vector", "Compiled"]
 
@@ -20,25 +24,6 @@ def flat_vector(exprs):
     """One vector Expr: the given Exprs raveled (C order) and laid end to end."""
     parts = [reshape(e, (-1,)) for e in exprs]
     return parts[0] if len(parts) == 1 else concatenate(parts)
-
-
-def _flat_matrix(blocks, rows, cols):
-    """One ``(sum rows, sum cols)`` matrix Expr from a grid of blocks."""
-    lines = []
-    for block_row, r in zip(blocks, rows, strict=True):
-        parts = [reshape(b, (r, c)) for b, c in zip(block_row, cols, strict=True)]
-        lines.append(parts[0] if len(parts) == 1 else concatenate(parts, axis=1))
-    return lines[0] if len(lines) == 1 else concatenate(lines, axis=0)
-
-
-def _sizes(packing):
-    return [packing.slices[p].stop - packing.slices[p].start for p in packing.params]
-
-
-def _to_csr(dense):
-    from scipy import sparse
-
-    return sparse.csr_matrix(np.asarray(dense, dtype=float))
 
 
 class Compiled:
@@ -94,39 +79,37 @@ class Compiled:
         return jac
 
     def hess(self):
-        """x -> Hessian as a scipy.sparse CSR matrix."""
-        params = self.packing.params
-        sizes = _sizes(self.packing)
+        """x -> Hessian as a scipy.sparse CSR array (symmetric, both triangles)."""
+        params = list(self.packing.params)
 
         def build():
-            blocks = hessian(self.objective, list(params))
-            return lambdify(self._args(), _flat_matrix(blocks, sizes, sizes))
+            return sparse.lambdify(
+                self._args(), sparse.sparse_hessian(self.objective, params)
+            )
 
         fn = self._get("hess", build)
         values = self.packing.values
 
         def hess(x, *extra):
-            return _to_csr(fn(*values(x), *extra))
+            return fn(*values(x), *extra)
 
         return hess
 
     def hessp(self):
         """(x, p) -> Hessian times p (flat), never forming the Hessian."""
-        params = self.packing.params
-        dirs = [Symbol(f"<direction of {q.name}>", shape=q.shape) for q in params]
+        params = list(self.packing.params)
+        direction = Symbol("<direction>", shape=(self.packing.size,))
 
         def build():
-            products = hvp(self.objective, list(params), dirs)
-            if not isinstance(products, tuple):
-                products = (products,)
-            return lambdify(self._args() + dirs, flat_vector(products))
+            product = sparse.hessian_vector_product(self.objective, params, direction)
+            return lambdify(self._args() + [direction], product)
 
         fn = self._get("hessp", build)
         values = self.packing.values
 
         def hessp(x, p, *extra):
             p = np.asarray(p, dtype=float)
-            return np.asarray(fn(*values(x), *extra, *values(p)), dtype=float)
+            return np.asarray(fn(*values(x), *extra, p), dtype=float)
 
         return hessp
 
@@ -148,17 +131,15 @@ class CompiledVector:
         self._jac = None
 
     def jac(self):
-        """x -> Jacobian ``(size, packing.size)`` as CSR."""
+        """x -> Jacobian ``(size, packing.size)`` as a CSR array."""
         if self._jac is None:
             params = list(self.packing.params)
-            blocks = jacobian(self.vector, params)
-            if not isinstance(blocks, tuple):
-                blocks = (blocks,)
-            matrix = _flat_matrix([blocks], [self.size], _sizes(self.packing))
-            self._jac = lambdify(params, matrix)
+            self._jac = sparse.lambdify(
+                params, sparse.sparse_jacobian(self.vector, params)
+            )
         fn, values = self._jac, self.packing.values
 
         def jac(x):
-            return _to_csr(fn(*values(x)))
+            return fn(*values(x))
 
         return jac
