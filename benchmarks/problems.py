@@ -30,11 +30,15 @@ depends on it.
 from __future__ import annotations
 
 import math
+import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
-import symdiff as sd
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from anywhere
+
+import symdiff as sd  # noqa: E402
 
 BRATU_LAMBDA = 1.0
 SMOOTHING_ALPHA = 3.0
