@@ -112,12 +112,54 @@ def _set_row(s, n):
     )
 
 
+class _Union:
+    """The pattern of a scalar node, kept as the union of its operands' patterns.
+
+    A long sum ``t1 + t2 + ... + tn`` has partial sums depending on ``1, 2, ..., n``
+    variables: computing every one would cost ``n**2``.  Nothing reads them (a sum is
+    linear: the Hessian pass needs only the patterns below nonlinear nodes), so they
+    stay lazy, and :func:`materialize` forms a union only when it is asked for.
+    """
+
+    __slots__ = ("parts", "value")
+
+    def __init__(self, parts):
+        self.parts = parts
+        self.value = None
+
+
+# scalar unions up to this size are formed at once (cheaper than a lazy node)
+_EAGER_UNION = 32
+
+
+def materialize(pat):
+    """The frozenset of a scalar pattern (a lazy union is formed here, iteratively)."""
+    if not isinstance(pat, _Union):
+        return pat
+    if pat.value is None:
+        acc, stack, seen = set(), [pat], set()
+        while stack:
+            q = stack.pop()
+            if id(q) in seen:
+                continue
+            seen.add(id(q))
+            for r in q.parts:
+                if not isinstance(r, _Union):
+                    acc.update(r)
+                elif r.value is not None:
+                    acc.update(r.value)
+                else:
+                    stack.append(r)
+        pat.value = frozenset(acc)
+    return pat.value
+
+
 def as_rows(pat, size, n):
     """A node's pattern as a boolean CSR matrix ``(size, n)`` (``None``: empty)."""
     if pat is None:
         return _empty(size, n)
-    if isinstance(pat, frozenset):
-        return _set_row(pat, n)
+    if isinstance(pat, (frozenset, _Union)):
+        return _set_row(materialize(pat), n)
     return pat
 
 
@@ -215,11 +257,13 @@ def _dense(node, pats, n):
 
 def _elementwise(node, pats, n):
     if not node.shape:  # all operands scalar: set union, the hot path
-        out = frozenset()
-        for p in pats:
-            if p is not None:
-                out = out | p
-        return out
+        parts = [p for p in pats if p is not None]
+        if len(parts) == 1:
+            return parts[0]
+        if all(type(p) is frozenset for p in parts):
+            if sum(map(len, parts)) <= _EAGER_UNION:
+                return frozenset().union(*parts)
+        return _Union(parts)
     acc = None
     for a, p in zip(node.args, pats, strict=True):
         if p is None:
@@ -303,7 +347,7 @@ def stack_rows(blocks, n):
     """One CSR matrix from ``(pattern, size)`` pairs: sets, CSR blocks or None."""
     if all(not isinstance(p, sparse.sparray) for p, _ in blocks):
         if all(size == 1 for _, size in blocks):
-            return _set_rows([p or frozenset() for p, _ in blocks], n)
+            return _set_rows([materialize(p) or frozenset() for p, _ in blocks], n)
     mats = [as_rows(p, size, n) for p, size in blocks]
     if not mats:
         return _empty(0, n)
