@@ -193,8 +193,8 @@ def run(sizes, scalar_max):
                 )
                 if cas:
                     line += (
-                        f" {cas[0]:8.3f} {cas[1] * 1e3:7.2f}ms {_ratio(t_build, cas[0])}"
-                        f" {_ratio(ev, cas[1])} |"
+                        f" {cas[0]:8.3f} {cas[1] * 1e3:7.2f}ms "
+                        f"{_ratio(t_build, cas[0])} {_ratio(ev, cas[1])} |"
                     )
                     if cas[2] != nnz:
                         line += f" (casadi nnz {cas[2]})"
@@ -214,23 +214,53 @@ def run(sizes, scalar_max):
             print(f"  {name:20s} {form:6s} b = {b:4.2f}  ({len(pts)} sizes)")
 
 
-def gradient_build(n):
-    """Gradient build of the scalar-symbol chained Rosenbrock vs CasADi's."""
-    pb = problems.chained_rosenbrock(n, "scalar")
-    _, t_sd = _timed(sd.grad, pb.objective, pb.params)
-    line = f"gradient build, scalar chained Rosenbrock, n={n}: symdiff {t_sd:.3f}s"
+def _cpu(fn, *args):
+    t = time.process_time()  # CPU time: steadier than wall time on a shared machine
+    out = fn(*args)
+    return out, time.process_time() - t
+
+
+def _casadi_gradient(n):
+    import casadi
+
+    def build():
+        x = casadi.SX.sym("x", n)
+        f = 0
+        for i in range(n - 1):
+            f = f + 100 * (x[i + 1] - x[i] ** 2) ** 2 + (1 - x[i]) ** 2
+        return x, f
+
+    (x, f), t_f = _cpu(build)
+    _, t_g = _cpu(lambda: casadi.Function("g", [x], [casadi.gradient(f, x)]))
+    return t_f, t_g
+
+
+def gradient_build(n_max):
+    """Gradient build of the scalar-symbol chained Rosenbrock vs CasADi's, and its
+    growth: CPU seconds for building f, then its gradient, at n_max / 4, / 2, n_max."""
     try:
-        import casadi
+        import casadi  # noqa: F401
     except ImportError:
-        print(line + " (casadi not installed)")
-        return
-    x = casadi.SX.sym("x", n)
-    f = sum(100 * (x[i + 1] - x[i] ** 2) ** 2 + (1 - x[i]) ** 2 for i in range(n - 1))
-    t = time.perf_counter()
-    g = casadi.gradient(f, x)
-    casadi.Function("g", [x], [g])
-    t_cas = time.perf_counter() - t
-    print(line + f", casadi {t_cas:.3f}s, ratio {t_sd / t_cas:.2f}")
+        casadi = None
+    print("\ngradient build, scalar chained Rosenbrock (CPU s: f, then grad):")
+    pts = []
+    for n in (n_max // 4, n_max // 2, n_max):
+        pb, t_f = _cpu(problems.chained_rosenbrock, n, "scalar")
+        _, t_g = _cpu(sd.grad, pb.objective, pb.params)
+        line = f"  n={n:6d} symdiff f {t_f:6.3f} grad {t_g:6.3f}"
+        if casadi is not None:
+            c_f, c_g = _casadi_gradient(n)
+            line += f" | casadi f {c_f:6.3f} grad {c_g:6.3f}"
+            line += f" | ratio f+grad {(t_f + t_g) / (c_f + c_g):5.2f}"
+        else:
+            line += " | casadi not installed"
+        print(line, flush=True)
+        pts.append((n, t_f, t_g))
+        del pb
+    ns, tf, tg = np.array(pts, dtype=float).T
+    bf = np.polyfit(np.log(ns), np.log(tf), 1)[0]
+    bg = np.polyfit(np.log(ns), np.log(tg), 1)[0]
+    print(f"  fitted exponents: building f b = {bf:4.2f}, grad b = {bg:4.2f}")
 
 
 def main(argv=None):
