@@ -205,7 +205,7 @@ def least_squares_section(sizes, fd_max):
             res = least_squares(problem.residuals, problem.x0, params=problem.params)
             total = time.perf_counter() - t0
             row(
-                "exact trf (CSR jac, lsmr)",
+                "exact trf (build incl.)",
                 n,
                 res.nfev,
                 f"{res.nfev}/{res.njev}/-",
