@@ -318,6 +318,14 @@ def _hessian_from_values(f, flat, shape, pattern, step, owner):
 def sparse_route(owner, f, x, sparsity, method, step, full_output, controls, grad=None):
     """What :func:`numeric.jacobian` / :func:`numeric.hessian` do with ``sparsity=``:
     the coloured derivative as CSR, after checking the options it cannot honour.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> J = sparse_route("jacobian", np.exp, np.zeros(3), np.eye(3), None, None,
+    ...                  False, {})
+    >>> np.round(J.diagonal(), 8)
+    array([1., 1., 1.])
     """
     from numeric.validation import check_callable, real_points
 

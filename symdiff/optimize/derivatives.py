@@ -21,7 +21,14 @@ __all__ = ["flat_vector", "Compiled"]
 
 
 def flat_vector(exprs):
-    """One vector Expr: the given Exprs raveled (C order) and laid end to end."""
+    """One vector Expr: the given Exprs raveled (C order) and laid end to end.
+
+    Examples
+    --------
+    >>> from symdiff import Symbol
+    >>> flat_vector([Symbol("a"), Symbol("W", shape=(2, 2))]).shape
+    (5,)
+    """
     parts = [reshape(e, (-1,)) for e in exprs]
     return parts[0] if len(parts) == 1 else concatenate(parts)
 
@@ -37,6 +44,19 @@ class Compiled:
     extras : sequence of Symbol, optional
         Symbols that are arguments but not unknowns (the Lagrange multipliers of a
         constraint's Hessian), passed after the parameters.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from symdiff import Symbol
+    >>> from symdiff.optimize import Packing
+    >>> x = Symbol("x", shape=(2,))
+    >>> compiled = Compiled(Packing([x]), (x**3).sum())
+    >>> compiled.jac()(np.array([1.0, 2.0]))
+    array([ 3., 12.])
+    >>> compiled.hess()(np.array([1.0, 2.0])).toarray()
+    array([[ 6.,  0.],
+           [ 0., 12.]])
     """
 
     def __init__(self, packing, objective=None, extras=()):
@@ -115,7 +135,21 @@ class Compiled:
 
 
 class CompiledVector:
-    """A vector function of the packed parameters and its Jacobian (CSR)."""
+    """A vector function of the packed parameters and its Jacobian (CSR).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from symdiff import Symbol
+    >>> from symdiff.optimize import Packing
+    >>> x = Symbol("x", shape=(3,))
+    >>> c = CompiledVector(Packing([x]), x[1:] * x[:-1])
+    >>> c.fun(np.array([1.0, 2.0, 3.0]))
+    array([2., 6.])
+    >>> c.jac()(np.array([1.0, 2.0, 3.0])).toarray()
+    array([[2., 1., 0.],
+           [0., 3., 2.]])
+    """
 
     def __init__(self, packing, vector):
         self.packing = packing

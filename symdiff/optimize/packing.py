@@ -140,7 +140,15 @@ class Packing:
         return out
 
     def flat(self, x, owner="unpack"):
-        """``x`` as a float64 vector of length :attr:`size` (or a clear error)."""
+        """``x`` as a float64 vector of length :attr:`size` (or a clear error).
+
+        Examples
+        --------
+        >>> from symdiff import Symbol
+        >>> from symdiff.optimize import Packing
+        >>> Packing([Symbol("a"), Symbol("b")]).flat([1, 2])
+        array([1., 2.])
+        """
         arr = np.asarray(x, dtype=float)
         if arr.shape != (self.size,):
             raise ShapeError(
@@ -150,7 +158,15 @@ class Packing:
         return arr
 
     def describe(self):
-        """The parameters and their shapes, for error messages."""
+        """The parameters and their shapes, for error messages.
+
+        Examples
+        --------
+        >>> from symdiff import Symbol
+        >>> from symdiff.optimize import Packing
+        >>> Packing([Symbol("a"), Symbol("W", shape=(2, 2))]).describe()
+        'a: (), W: (2, 2)'
+        """
         return ", ".join(f"{p.name}: {self.shapes[p]}" for p in self.params)
 
     def unpack(self, x):
@@ -167,7 +183,17 @@ class Packing:
         return dict(zip(self.params, self.values(self.flat(x)), strict=True))
 
     def values(self, x):
-        """The values of the parameters, in order (``x`` already checked)."""
+        """The values of the parameters, in order (``x`` already checked): what the
+        compiled functions take as positional arguments.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from symdiff import Symbol
+        >>> from symdiff.optimize import Packing
+        >>> Packing([Symbol("a"), Symbol("b", shape=(2,))]).values(np.arange(3.0))
+        [0.0, array([1., 2.])]
+        """
         out = []
         for p in self.params:
             part = x[self.slices[p]]

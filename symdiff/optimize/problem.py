@@ -23,7 +23,17 @@ METHODS = {
 
 
 def as_expr(value, what):
-    """An Expr of ``value`` (numbers become constants), or a TypeError naming it."""
+    """An Expr of ``value`` (numbers become constants), or a TypeError naming it.
+
+    Examples
+    --------
+    >>> as_expr(2.0, "the objective").shape
+    ()
+    >>> as_expr(True, "equalities[0]")
+    Traceback (most recent call last):
+    ...
+    TypeError: equalities[0] is a bool (True): `==` between expressions tests ...
+    """
     if isinstance(value, bool):
         raise TypeError(
             f"{what} is a bool ({value}): `==` between expressions tests structural "
@@ -39,7 +49,13 @@ def as_expr(value, what):
 
 
 def check_method(method):
-    """The lower-case name of a supported method, or a ValueError listing them."""
+    """The lower-case name of a supported method, or a ValueError listing them.
+
+    Examples
+    --------
+    >>> check_method("Newton-CG")
+    'newton-cg'
+    """
     if not isinstance(method, str) or method.lower() not in METHODS:
         raise ValueError(
             f"unknown or unsupported method {method!r}; symdiff.optimize supports "
@@ -321,7 +337,20 @@ class Problem:
         return out
 
     def result(self, res):
-        """scipy's result with ``.params``: the solution unpacked by symbol."""
+        """scipy's result with ``.params``: the solution unpacked by symbol.
+
+        Examples
+        --------
+        >>> import numpy as np, scipy.optimize
+        >>> from symdiff import Symbol
+        >>> from symdiff.optimize import Problem
+        >>> a = Symbol("a")
+        >>> problem = Problem((a - 3) ** 2, [a])
+        >>> kw = problem.minimize_kwargs("L-BFGS-B")
+        >>> res = problem.result(scipy.optimize.minimize(x0=np.zeros(1), **kw))
+        >>> round(res.params[a], 6)
+        3.0
+        """
         res.params = self.packing.unpack(res.x)
         return res
 
