@@ -1,8 +1,10 @@
 """Sparse Jacobians and Hessians as expressions, by compressed (coloured) forward mode.
 
 The Jacobian ``J`` of outputs ``y`` (for a Hessian: of the gradient) is never formed.
-Its pattern is coloured so that no row sees a colour twice (:mod:`numeric.sparsity`,
-greedy distance-2 colouring, Gebremedhin, Manne and Pothen 2005); for each colour
+Its pattern is coloured (:mod:`numeric.sparsity`, after Gebremedhin, Manne and Pothen
+2005: a greedy distance-2 colouring for Jacobians, so no row sees a colour twice; a
+greedy star colouring for Hessians, with each entry read from one of its two
+symmetric positions); for each colour
 ``c`` one forward-mode sweep pushes the 0/1 seed ``s_c`` through ``y``, giving the
 compressed column ``J s_c`` as expressions (a shaped Expr per shaped output, a scalar
 Expr per scalar output), and each nonzero ``J[i, j]`` is the entry ``i`` of the column
