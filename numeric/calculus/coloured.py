@@ -4,9 +4,10 @@ Columns of a Jacobian that share no row can be perturbed together: one differenc
 along the sum of their steps gives all of them at once, each nonzero read back from
 the row where it is the only one of its colour (Curtis, Powell and Reid, 1974;
 Coleman and Moré, 1983).  So a tridiagonal Jacobian costs three colours, one
-central pair each, whatever ``n``.  The colouring is :mod:`numeric.sparsity`'s
-greedy distance-2 colouring (Gebremedhin, Manne and Pothen, 2005), checked here
-against the pattern before any entry is read back.
+central pair each, whatever ``n``.  The colourings are :mod:`numeric.sparsity`'s
+(Gebremedhin, Manne and Pothen, 2005): greedy distance-2 for Jacobians, greedy star
+for Hessians; each is checked here against the pattern before any entry is read
+back.
 
 A Hessian with a gradient function is the Jacobian of the gradient, read back from
 either side of the diagonal (``H[i, j]`` from the row of ``i`` or of ``j``, whichever
@@ -96,8 +97,9 @@ def _steps(x, step, base, owner):
 
 
 def _colours(pattern, symmetric, owner):
-    """Colours of the columns from :mod:`numeric.sparsity` (distance-2, greedy
-    largest-first), so that every entry can be read back directly."""
+    """Colours of the columns from :mod:`numeric.sparsity`: distance-2 for a
+    Jacobian (every entry read directly), star for a symmetric Hessian (every entry
+    read from one side of the diagonal or the other)."""
     if symmetric:
         colours = colour_hessian(pattern)
     else:
