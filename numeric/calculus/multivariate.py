@@ -13,6 +13,7 @@ import math
 
 import numpy as np
 
+from numeric.calculus.coloured import sparse_route
 from numeric.calculus.complex_step import COMPLEX_STEP_REL_ERROR, complex_step_jacobian
 from numeric.calculus.evaluators import CoordinateEvaluator
 from numeric.calculus.noise import (
@@ -192,11 +193,15 @@ def jacobian(
     maxiter=None,
     atol=None,
     rtol=None,
+    sparsity=None,
 ):
     """Jacobian of ``f: R^n -> R^m`` by adaptive finite differences.
 
     Each coordinate of ``x`` gets its own adaptive step search (about ten
-    evaluations); every evaluation serves all outputs of ``f``.
+    evaluations); every evaluation serves all outputs of ``f``.  With a sparsity
+    pattern, coloured differences instead: one fixed step (pair) per colour of
+    columns, so a banded Jacobian costs a few evaluations whatever its size
+    (:mod:`numeric.calculus.coloured`).
 
     Parameters
     ----------
@@ -218,12 +223,19 @@ def jacobian(
     direction, maxiter, atol, rtol : optional
         As in :func:`derivative` (per coordinate; the target applies to every
         entry).
+    sparsity : scipy.sparse matrix or array_like of bool, optional
+        Where the Jacobian may be nonzero, shape ``(f(x).size, x.size)``: use
+        coloured differences (``method`` ``"central"``, ``"forward"`` or
+        ``"complex"``; steps ``eps**(1/3) max(|x|, 1)``, ``eps**(1/2) ...`` or
+        ``step``) and return a CSR matrix; ``full_output`` and the search's
+        controls do not apply.
 
     Returns
     -------
-    numpy.ndarray or DerivativeResult
+    numpy.ndarray or DerivativeResult or scipy.sparse.csr_matrix
         Shape ``f(x).shape + x.shape``: entry ``[i..., j...]`` is
-        ``d f[i...] / d x[j...]``.
+        ``d f[i...] / d x[j...]``.  With ``sparsity``: CSR of shape
+        ``(f(x).size, x.size)``, zero outside the pattern.
 
     Examples
     --------
@@ -231,7 +243,16 @@ def jacobian(
     >>> A = np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
     >>> np.allclose(jacobian(lambda v: A @ v, np.array([0.5, -1.0])), A)
     True
+    >>> J = jacobian(lambda v: v**2, np.arange(4.0), sparsity=np.eye(4, dtype=bool))
+    >>> J.format, np.round(J.diagonal(), 8)
+    ('csr', array([0., 2., 4., 6.]))
     """
+    if sparsity is not None:
+        controls = dict(direction=direction, maxiter=maxiter, atol=atol, rtol=rtol)
+        f = bind_arguments(f, args, kwargs, "jacobian") if callable(f) else f
+        return sparse_route(
+            "jacobian", f, x, sparsity, method, step, full_output, controls
+        )
     val, err, nfev, success, out_shape, in_shape = _jacobian_core(
         f,
         x,
@@ -418,7 +439,17 @@ def _hessian_diagonal(search, step, shape, owner):
     return d[:, 0], e[:, 0], ok[:, 0].copy(), search.smallest_steps(4)
 
 
-def hessian(f, x, *, step=None, full_output=False, args=(), kwargs=None):
+def hessian(
+    f,
+    x,
+    *,
+    step=None,
+    full_output=False,
+    args=(),
+    kwargs=None,
+    sparsity=None,
+    grad=None,
+):
     """Hessian of a scalar function by adaptive second differences.
 
     The diagonal comes from an adaptive search for ``d^2 f / dx_i^2`` on each axis
@@ -441,13 +472,23 @@ def hessian(f, x, *, step=None, full_output=False, args=(), kwargs=None):
         Extra positional arguments: ``f(x, *args, **kwargs)``.
     kwargs : dict, optional
         Extra keyword arguments of ``f``.
+    sparsity : scipy.sparse matrix or array_like of bool, optional
+        Where the Hessian may be nonzero, ``(x.size, x.size)`` (united with its
+        transpose): return a symmetric CSR matrix from fixed-step differences.
+        With ``grad``, central differences of the gradient per colour (two
+        gradient calls each); without, a central second difference per nonzero
+        of the lower triangle (four calls of ``f`` each, two on the diagonal),
+        since differences along colour groups of ``f`` alone mix the entries.
+    grad : callable, optional
+        The gradient of ``f`` (same arguments, returns ``x``'s shape); used only
+        with ``sparsity``.
 
     Returns
     -------
-    numpy.ndarray or DerivativeResult
+    numpy.ndarray or DerivativeResult or scipy.sparse.csr_matrix
         Symmetric, of shape ``x.shape + x.shape``; for an ``f`` that returns an
         array, ``f(x).shape + x.shape + x.shape`` (one Hessian per output, each
-        from its own search).
+        from its own search).  With ``sparsity``: CSR ``(x.size, x.size)``.
 
     Examples
     --------
@@ -456,10 +497,23 @@ def hessian(f, x, *, step=None, full_output=False, args=(), kwargs=None):
     >>> H = hessian(lambda v: v @ A @ v, np.array([0.3, -0.7]))
     >>> np.allclose(H, A + A.T)
     True
+    >>> Hs = hessian(lambda v: v @ A @ v, np.array([0.3, -0.7]),
+    ...              sparsity=np.ones((2, 2)), grad=lambda v: (A + A.T) @ v)
+    >>> np.allclose(Hs.toarray(), A + A.T)
+    True
     """
     owner = "hessian"
     check_callable(f, owner)
     f = bind_arguments(f, args, kwargs, owner)
+    if sparsity is not None:
+        if grad is not None:
+            check_callable(grad, owner)
+            grad = bind_arguments(grad, args, kwargs, owner)
+        return sparse_route(
+            owner, f, x, sparsity, None, step, full_output, {}, grad=grad
+        )
+    if grad is not None:
+        raise ValueError(f"{owner}: grad= is used only with sparsity=")
     xf, evaluator = _coordinates(f, x, owner)
     f0, search = _search_at(evaluator, 2, CENTRAL, False, step is None)
     if evaluator.out_shape != ():

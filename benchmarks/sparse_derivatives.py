@@ -1,0 +1,278 @@
+"""Sparse Hessians and Jacobians: symdiff.sparse vs CasADi (SX) and dense jax.hessian.
+
+For each problem of ``benchmarks/problems.py`` (chained Rosenbrock, Broyden
+tridiagonal, 2-D Bratu, a sparse least-squares fit) and each size ``n``, in both
+formulations (one vector Symbol with slices, ``"shaped"``; ``n`` scalar Symbols,
+``"scalar"``), it prints: the time to find the pattern, to build the sparse Hessian
+(least squares: the residuals' Jacobian) including the pattern, to compile it, one
+evaluation, the nonzeros and colours; the same for CasADi (``SX.sym``, ``hessian`` /
+``jacobian``, ``Function``) and dense ``jax.hessian`` / ``jax.jacfwd`` where the dense
+matrix fits (``n <= 4000``).  Ratios are symdiff / peer (below 1: symdiff faster).
+Then the gradient build at the largest scalar size against CasADi's, and the fitted
+exponent ``b`` of build time ~ ``n**b`` for each row.
+
+Usage::
+
+    python benchmarks/sparse_derivatives.py            # n = 1e3, 1e4, 1e5 (~2 min)
+    python benchmarks/sparse_derivatives.py --quick    # n = 1e3 only (seconds)
+    python benchmarks/sparse_derivatives.py --scalar-max 100000  # scalar at 1e5 too
+
+The scalar formulation builds ``n`` separate expression nodes per term in Python, so
+by default it runs up to ``n = 10**4`` (``--scalar-max`` raises that).
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import sys
+import time
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+import problems  # noqa: E402
+
+import symdiff as sd  # noqa: E402
+from symdiff import sparse as sp  # noqa: E402
+
+PROBLEMS = ["chained_rosenbrock", "broyden_tridiagonal", "bratu", "smoothing_ls"]
+DENSE_MAX = 4000
+
+
+def _size(name, n):
+    return math.isqrt(n) ** 2 if name == "bratu" else n
+
+
+def _timed(fn, *args):
+    t = time.perf_counter()
+    out = fn(*args)
+    return out, time.perf_counter() - t
+
+
+def _eval_time(fn, *args, repeat=3):
+    fn(*args)
+    best = math.inf
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn(*args)
+        best = min(best, time.perf_counter() - t)
+    return best
+
+
+# -- the problems written for the peers (the same functions as problems.py) ----------
+
+
+def _peer_function(name, x, n, lib):
+    """The problem as a function of the flat vector ``x`` in ``lib`` (casadi or jnp)."""
+    if lib.__name__ == "casadi":
+        total, exp, cat = lib.sum1, lib.exp, lib.vertcat
+    else:
+        total, exp = lib.sum, lib.exp
+
+        def cat(*parts):
+            return lib.concatenate([lib.reshape(lib.asarray(p), (-1,)) for p in parts])
+
+    if name == "chained_rosenbrock":
+        return total(100 * (x[1:] - x[:-1] ** 2) ** 2 + (1 - x[:-1]) ** 2)
+    if name == "broyden_tridiagonal":
+        padded = cat(0.0, x, 0.0)
+        r = (3 - 2 * x) * x - padded[:-2] - 2 * padded[2:] + 1
+        return total(r**2)
+    if name == "bratu":
+        m = math.isqrt(n)
+        h2 = 1.0 / (m + 1) ** 2
+        u = lib.reshape(x, (m, m)) if lib.__name__ != "casadi" else lib.reshape(x, m, m)
+
+        def allsum(a):
+            return lib.sum1(lib.sum2(a)) if lib.__name__ == "casadi" else lib.sum(a)
+
+        dx = allsum((u[1:, :] - u[:-1, :]) ** 2)
+        dy = allsum((u[:, 1:] - u[:, :-1]) ** 2)
+        edges = sum(allsum(v**2) for v in (u[0, :], u[-1, :], u[:, 0], u[:, -1]))
+        return 0.5 * (dx + dy + edges) - h2 * total(exp(x))
+    # smoothing_ls: the residual vector
+    y = problems.smoothing_data(n)
+    alpha = problems.SMOOTHING_ALPHA
+    return cat(exp(x) - y, alpha * (x[1:] - x[:-1]))
+
+
+def _casadi_row(name, n):
+    try:
+        import casadi
+    except ImportError:
+        return None
+    x = casadi.SX.sym("x", n)
+    t = time.perf_counter()
+    out = _peer_function(name, x, n, casadi)
+    if name == "smoothing_ls":
+        mat = casadi.jacobian(out, x)
+    else:
+        mat, _ = casadi.hessian(out, x)
+    fn = casadi.Function("d", [x], [mat])
+    build = time.perf_counter() - t
+    x0 = problems.__dict__[name](n, "shaped").x0 if n <= 10**6 else None
+    ev = _eval_time(fn, x0.ravel())
+    return build, ev, int(mat.nnz())
+
+
+def _jax_row(name, n):
+    if n > DENSE_MAX:
+        return None
+    try:
+        import jax
+        import jax.numpy as jnp
+    except ImportError:
+        return None
+    jax.config.update("jax_enable_x64", True)
+
+    def f(v):
+        return _peer_function(name, v, n, jnp)
+
+    t = time.perf_counter()
+    d = jax.jit(jax.jacfwd(f) if name == "smoothing_ls" else jax.hessian(f))
+    x0 = jnp.asarray(problems.__dict__[name](n, "shaped").x0.ravel())
+    d(x0).block_until_ready()
+    build = time.perf_counter() - t
+    ev = _eval_time(lambda v: d(v).block_until_ready(), x0)
+    return build, ev
+
+
+def _symdiff_row(name, n, form):
+    pb, t_problem = _timed(getattr(problems, name), n, form)
+    target = pb.objective if pb.objective is not None else pb.residuals
+    if pb.objective is not None:
+        _, t_pat = _timed(sp.hessian_sparsity, target, pb.params)
+        deriv, t_build = _timed(sp.sparse_hessian, target, pb.params)
+    else:
+        _, t_pat = _timed(sp.jacobian_sparsity, target, pb.params)
+        deriv, t_build = _timed(sp.sparse_jacobian, target, pb.params)
+    fn, t_comp = _timed(sp.lambdify, pb.params, deriv)
+    if form == "shaped":
+        args = [pb.x0.reshape(pb.params[0].shape)]
+    else:
+        args = list(pb.x0)
+    ev = _eval_time(fn, *args)
+    colours = int(deriv.colours.max()) + 1
+    # the full matrix's nonzeros (a Hessian stores its lower triangle once)
+    nnz = fn(*args).nnz
+    return t_pat, t_build, t_comp, ev, nnz, colours
+
+
+def _ratio(a, b):
+    return f"{a / b:6.2f}" if b else "   n/a"
+
+
+def _print_header():
+    print(
+        f"{'problem':20s} {'form':6s} {'n':>7s} {'pattern':>8s} {'build':>8s} "
+        f"{'compile':>8s} {'eval':>9s} {'nnz':>8s} {'col':>4s} | {'casadi b':>8s} "
+        f"{'eval':>9s} {'b/cas':>6s} {'e/cas':>6s} | {'jax b':>7s} {'eval':>9s}"
+    )
+
+
+def run(sizes, scalar_max):
+    builds = {}
+    _print_header()
+    for name in PROBLEMS:
+        for n0 in sizes:
+            n = _size(name, n0)
+            cas = _casadi_row(name, n)
+            jx = _jax_row(name, n)
+            for form in ("shaped", "scalar"):
+                if form == "scalar" and n > scalar_max:
+                    continue
+                t_pat, t_build, t_comp, ev, nnz, col = _symdiff_row(name, n, form)
+                builds.setdefault((name, form), []).append((n, t_build))
+                line = (
+                    f"{name:20s} {form:6s} {n:7d} {t_pat:8.3f} {t_build:8.3f} "
+                    f"{t_comp:8.3f} {ev * 1e3:7.2f}ms {nnz:8d} {col:4d} |"
+                )
+                if cas:
+                    line += (
+                        f" {cas[0]:8.3f} {cas[1] * 1e3:7.2f}ms "
+                        f"{_ratio(t_build, cas[0])} {_ratio(ev, cas[1])} |"
+                    )
+                    if cas[2] != nnz:
+                        line += f" (casadi nnz {cas[2]})"
+                else:
+                    line += " casadi not installed |"
+                line += (
+                    f" {jx[0]:7.3f} {jx[1] * 1e3:7.2f}ms"
+                    if jx
+                    else "   (dense skipped)"
+                )
+                print(line, flush=True)
+    print("\nfitted exponent b of build time ~ n**b (sparse Hessian/Jacobian build):")
+    for (name, form), pts in builds.items():
+        if len(pts) >= 2:
+            ns, ts = np.array(pts, dtype=float).T
+            b = np.polyfit(np.log(ns), np.log(np.maximum(ts, 1e-6)), 1)[0]
+            print(f"  {name:20s} {form:6s} b = {b:4.2f}  ({len(pts)} sizes)")
+
+
+def _cpu(fn, *args):
+    t = time.process_time()  # CPU time: steadier than wall time on a shared machine
+    out = fn(*args)
+    return out, time.process_time() - t
+
+
+def _casadi_gradient(n):
+    import casadi
+
+    def build():
+        x = casadi.SX.sym("x", n)
+        f = 0
+        for i in range(n - 1):
+            f = f + 100 * (x[i + 1] - x[i] ** 2) ** 2 + (1 - x[i]) ** 2
+        return x, f
+
+    (x, f), t_f = _cpu(build)
+    _, t_g = _cpu(lambda: casadi.Function("g", [x], [casadi.gradient(f, x)]))
+    return t_f, t_g
+
+
+def gradient_build(n_max):
+    """Gradient build of the scalar-symbol chained Rosenbrock vs CasADi's, and its
+    growth: CPU seconds for building f, then its gradient, at n_max / 4, / 2, n_max."""
+    try:
+        import casadi  # noqa: F401
+    except ImportError:
+        casadi = None
+    print("\ngradient build, scalar chained Rosenbrock (CPU s: f, then grad):")
+    pts = []
+    for n in (n_max // 4, n_max // 2, n_max):
+        pb, t_f = _cpu(problems.chained_rosenbrock, n, "scalar")
+        _, t_g = _cpu(sd.grad, pb.objective, pb.params)
+        line = f"  n={n:6d} symdiff f {t_f:6.3f} grad {t_g:6.3f}"
+        if casadi is not None:
+            c_f, c_g = _casadi_gradient(n)
+            line += f" | casadi f {c_f:6.3f} grad {c_g:6.3f}"
+            line += f" | ratio f+grad {(t_f + t_g) / (c_f + c_g):5.2f}"
+        else:
+            line += " | casadi not installed"
+        print(line, flush=True)
+        pts.append((n, t_f, t_g))
+        del pb
+    ns, tf, tg = np.array(pts, dtype=float).T
+    bf = np.polyfit(np.log(ns), np.log(tf), 1)[0]
+    bg = np.polyfit(np.log(ns), np.log(tg), 1)[0]
+    print(f"  fitted exponents: building f b = {bf:4.2f}, grad b = {bg:4.2f}")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="n = 1000 only")
+    parser.add_argument("--scalar-max", type=int, default=10**4)
+    parser.add_argument("--sizes", type=int, nargs="*", default=None)
+    ns = parser.parse_args(argv)
+    sizes = ns.sizes or ([1000] if ns.quick else [1000, 10**4, 10**5])
+    run(sizes, ns.scalar_max)
+    gradient_build(1000 if ns.quick else min(10**4, ns.scalar_max))
+
+
+if __name__ == "__main__":
+    main()
