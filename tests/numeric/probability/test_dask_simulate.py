@@ -17,6 +17,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from numeric.distributions import Bernoulli, Exponential, Normal, Poisson, Uniform
 from numeric.probability.chunked import clt_chunk, lln_chunk
@@ -99,6 +101,47 @@ def test_central_limit_chunks_are_spawned_children_too():
 
     expected = [piece(40) + piece(40) + piece(20) for _ in range(3)]
     np.testing.assert_array_equal(r.sums, expected)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.integers(1, 3_000),  # n
+    st.integers(1, 50),  # chunks wanted (the last one may be short)
+    st.sampled_from(sorted(DISTS)),
+    st.integers(0, 2**32 - 1),  # seed
+    st.data(),
+)
+def test_any_chunking_matches_the_spawned_streams(n, k, name, entropy, data):
+    dist, chunk = DISTS[name](), -(-n // k)
+    cps = np.array(
+        sorted(data.draw(st.sets(st.integers(1, n), min_size=1, max_size=20))),
+        dtype=np.int64,
+    )
+    r = law_of_large_numbers(
+        dist, n, np.random.SeedSequence(entropy), chunk_size=chunk, checkpoints=cps
+    )
+    kids = np.random.SeedSequence(entropy).spawn(-(-n // chunk))
+    sizes = [min(chunk, n - i * chunk) for i in range(len(kids))]
+    draws = np.concatenate(
+        [
+            dist.sample(s, np.random.default_rng(kid))
+            for s, kid in zip(sizes, kids, strict=True)
+        ]
+    )
+    np.testing.assert_allclose(
+        r.running_sum, np.cumsum(draws)[cps - 1], rtol=1e-12, atol=1e-9
+    )
+    if data.draw(st.booleans(), label="also on dask"):
+        pytest.importorskip("dask", reason="dask is optional")
+        there = law_of_large_numbers(
+            dist,
+            n,
+            np.random.SeedSequence(entropy),
+            chunk_size=chunk,
+            checkpoints=cps,
+            scheduler="synchronous",
+        )
+        assert_same_lln(r, there)
 
 
 # -- here and on dask: bit-identical ---------------------------------------------------
