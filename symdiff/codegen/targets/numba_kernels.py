@@ -223,7 +223,6 @@ def numba_module(functions, args, dt):
     return "\n".join(lines) + "\n"
 
 
-
 def lambdify_numba(args, outputs, dtype):
     """``lambdify(..., backend="numba")``: kernels compiled in this process (numba's
     in-memory cache; export the module to cache on disk)."""

@@ -166,8 +166,10 @@ def scalarize(leaves, args, target):
             for idx in np.ndindex(node.shape):
                 arr[idx] = as_expr(np.asarray(node.value)[idx].item())
             val[node] = arr
-        elif not node.shape and all(not a.shape for a in node.args) and all(
-            val[a][()] is a for a in node.args
+        elif (
+            not node.shape
+            and all(not a.shape for a in node.args)
+            and all(val[a][()] is a for a in node.args)
         ):
             val[node] = _obj(node)  # a scalar node over unchanged scalars
         elif OPS[node.op].elementwise:
@@ -204,8 +206,8 @@ class ScalarProgram:
         for node in order:
             for a in node.args:
                 uses[a] = uses.get(a, 0) + 1
-        for out in outputs:
-            uses[out] = 2
+        for out in outputs:  # an output used once is written into out[k] = ...
+            uses[out] = uses.get(out, 0) + 1
         self.statements = []
         text_of = {}  # node -> (text, depth, precedence)
         inline = {}
@@ -242,7 +244,9 @@ class ScalarProgram:
                 name = temp.format(len(self.statements))
                 self.statements.append((name, text))
                 text_of[node] = (name, 0, ATOM)
-        self.outputs = [text_of[o][0] for o in outputs]
+        self.outputs = [
+            inline.pop(o)[0] if o in inline else text_of[o][0] for o in outputs
+        ]
 
 
 class TemplateRender:
