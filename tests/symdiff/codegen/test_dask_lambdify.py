@@ -1,10 +1,12 @@
 """Lambdified functions on chunked dask arrays, computed on a two-worker cluster.
 
-The numpy code runs blockwise (``dask.array.map_blocks``: one task per chunk runs the
-whole generated function on that chunk).  Checked: the result is a dask array and
-nothing is computed before ``.compute()`` (a counter in the chunks' source); the values
-equal the reference interpreter ``evaluate`` on the same data; tensor symbols with a
-batch dimension are chunked along the batch axis only.
+Two routes: the array-API code (``backend="array_api"``) called on dask arrays, one dask
+operation per statement; and the numpy code run blockwise (``dask.array.map_blocks``:
+one task per chunk runs the whole generated function on that chunk).  Checked for both:
+the result is a dask array and nothing is computed before ``.compute()`` (a counter in
+the chunks' source); the values equal the reference interpreter ``evaluate`` on the
+same data (random expressions too); tensor symbols with a batch dimension are chunked
+along the batch axis only.
 """
 
 import threading
@@ -14,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from symdiff import Symbol, evaluate, grad, lambdify, matmul, sin, symbols
+from symdiff import Symbol, erf, evaluate, exp, grad, lambdify, matmul, sin, symbols
 from symdiff import sum as ssum
 from symdiff.strategies import expressions
 
@@ -110,3 +112,63 @@ def test_random_expressions_blockwise_equal_evaluate(client, e, k):
         got = client.compute(da.map_blocks(fn, X, Y, dtype=np.float64), sync=True)
         ref = np.broadcast_to(evaluate(e, {x: xs, y: ys}), xs.shape)
     np.testing.assert_allclose(got, ref, rtol=1e-12, atol=1e-12, equal_nan=True)
+
+
+# -- the array-API code, called on dask arrays -----------------------------------------
+
+
+@pytest.fixture(scope="module")
+def array_api():
+    pytest.importorskip("array_api_compat", reason="the array_api extra")
+
+
+def test_array_api_code_on_dask_arrays_is_lazy_and_equals_evaluate(client, array_api):
+    e = x**2 * sin(y) + erf(x * y) - exp(-y)
+    outs = [e, *grad(e, [x, y]), 2.5]  # a constant output is filled out, lazily too
+    fn = lambdify([x, y], outs, backend="array_api")
+    xs, ys = points(50_000, 6), points(50_000, 7)
+    MADE[0] = 0
+    X, Y = counted(xs, 5_000), counted(ys, 5_000)
+    got = fn(X, Y)
+    assert all(isinstance(g, da.Array) for g in got)
+    assert MADE[0] == 0  # a graph, no values yet
+    with distributed.get_task_stream(client) as stream:
+        values = client.compute(got, sync=True)
+    assert MADE[0] == 2 * 10  # each input chunk made once for the four outputs
+    assert len({t["worker"] for t in stream.data}) == 2
+    ref = evaluate(outs[:-1], {x: xs, y: ys})
+    for g, r in zip(values, [*ref, np.full(xs.shape, 2.5)], strict=True):
+        np.testing.assert_allclose(g, r, rtol=1e-13, atol=1e-13)
+
+
+def test_array_api_tensor_batches_keep_their_chunks(client, array_api):
+    a = np.array([[1.0, 0.5, 0.0], [0.0, 2.0, -1.0], [0.3, 0.0, 1.0]])
+    f = ssum(sin(w) * matmul(a, w))
+    fn = lambdify([w], [f, grad(f, [w])[0]], backend="array_api")
+    ws = np.random.default_rng(8).normal(size=(6_000, 3))
+    W = da.from_array(ws, chunks=(1_500, 3))
+    value, gradient = fn(W)
+    assert value.chunks == (W.chunks[0],) and gradient.chunks == W.chunks
+    got_v, got_g = client.compute([value, gradient], sync=True)
+    np.testing.assert_allclose(
+        got_v, np.sum(np.sin(ws) * (ws @ a.T), axis=1), rtol=1e-13, atol=1e-13
+    )
+    np.testing.assert_allclose(
+        got_g, evaluate(grad(f, [w])[0], {w: ws}), rtol=1e-13, atol=1e-13
+    )
+
+
+@settings(max_examples=10, deadline=None)
+@given(expressions([x, y], max_leaves=8), st.integers(1, 4))
+def test_random_expressions_in_array_api_code_on_dask(client, array_api, e, k):
+    outs = [e, *grad(e, [x, y])]
+    fn = lambdify([x, y], outs, backend="array_api")
+    xs, ys = points(400, 9), points(400, 10)
+    X, Y = (da.from_array(v, chunks=-(-400 // k)) for v in (xs, ys))
+    with np.errstate(all="ignore"):
+        got = client.compute(list(fn(X, Y)), sync=True)
+        ref = evaluate(outs, {x: xs, y: ys})
+    for g, r in zip(got, ref, strict=True):
+        np.testing.assert_allclose(
+            g, np.broadcast_to(r, xs.shape), rtol=1e-12, atol=1e-12, equal_nan=True
+        )
