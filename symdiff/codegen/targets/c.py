@@ -26,6 +26,7 @@ import math
 import os
 import re
 
+from symdiff.codegen.targets.modules import short_text
 from symdiff.codegen.targets.scalar import ScalarProgram, TemplateRender, scalarize
 from symdiff.codegen.writer import check_args, code_names, flatten_outputs
 from symdiff.core.traverse import paused_gc
@@ -165,7 +166,7 @@ def _function(fname, args, names, outputs, single):
     starts, n_out = _layout(leaves)
     k = 0
     for j, (leaf, (start, size)) in enumerate(zip(leaves, starts, strict=True)):
-        what = str(leaf).replace("*/", "* /")
+        what = short_text(leaf, 50).replace("*/", "* /")
         what = what if len(what) <= 50 else what[:47] + "..."
         shape = f", shape {leaf.shape}, out[{start}] on" if leaf.shape else ""
         lines.append(f"    /* output {j}{shape}: {what} */")

@@ -19,15 +19,39 @@ from symdiff.codegen.writer import (
 from symdiff.core.traverse import count_nodes, paused_gc
 from symdiff.core.version import __version__
 
-__all__ = ["export_target", "module_docstring"]
+__all__ = ["export_target", "module_docstring", "short_text"]
 
 _DOC_CHARS = 400
 TARGETS = ("numpy", "array_api", "numba", "c")
 
 
+def short_text(e, limit=200):
+    """``str(e)`` for an expression of at most ``limit`` nodes, else its size (so a
+    huge DAG is never printed just to be cut).
+
+    Examples
+    --------
+    >>> from symdiff import Symbol, sin
+    >>> x = Symbol("x")
+    >>> short_text(sin(x)), short_text(sin(sin(sin(x))), limit=2)
+    ('sin(x)', '<4 nodes>')
+    """
+    seen = set()
+    stack = [e]
+    while stack:
+        node = stack.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        if len(seen) > limit:
+            return f"<{count_nodes(e)} nodes>"
+        stack.extend(node.args)
+    return str(e)
+
+
 def _outputs_text(outputs):
     leaves, tokens = flatten_outputs(outputs, "export_module")
-    text = "".join(render_structure(tokens, lambda i: str(leaves[i]), repr))
+    text = "".join(render_structure(tokens, lambda i: short_text(leaves[i]), repr))
     if len(text) > _DOC_CHARS:
         text = text[:_DOC_CHARS] + f" ... ({count_nodes(*leaves)} nodes in all)"
     return text

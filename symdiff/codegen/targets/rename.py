@@ -10,9 +10,7 @@ outputs) is never touched.  A dotted name followed by ``(`` is looked up first w
 
 from __future__ import annotations
 
-import io
 import re
-import tokenize
 
 __all__ = ["code_names_of_op", "rename"]
 
@@ -39,19 +37,11 @@ def code_names_of_op(node):
     return set(_DOTTED.findall(text))
 
 
-def _dotted_at(toks, i):
-    """The dotted name starting at token ``i`` and the index after it."""
-    parts = [toks[i].string]
-    j = i + 1
-    while (
-        j + 1 < len(toks)
-        and toks[j].type == tokenize.OP
-        and toks[j].string == "."
-        and toks[j + 1].type == tokenize.NAME
-    ):
-        parts.append(toks[j + 1].string)
-        j += 2
-    return ".".join(parts), j
+# string literals (dict keys, docstrings): never renamed inside
+_STRING = re.compile(r"""('(?:\\.|[^'\\\n])*'|"(?:\\.|[^"\\\n])*")""")
+# a dotted name not preceded by a dot or a word character, maybe called
+_IDENT = r"[A-Za-z_][A-Za-z0-9_]*"
+_NAME = re.compile(rf"(?<![\w.])({_IDENT}(?:\.{_IDENT})*)(\()?")
 
 
 def rename(source, table, default=None):
@@ -61,7 +51,7 @@ def rename(source, table, default=None):
     together with its parenthesis) to its replacement text.  A name starting with
     ``np.`` that is not in the table becomes ``default`` + the rest of the name when
     ``default`` is given, and raises ``KeyError`` otherwise.  A name preceded by a dot
-    (an attribute, ``a.dtype``) is never a candidate.
+    (an attribute, ``a.dtype``) is never a candidate, nor is text inside a string.
 
     Examples
     --------
@@ -69,35 +59,27 @@ def rename(source, table, default=None):
     >>> print(rename("y = np.sin(x) + np.pi  # 'np.sin'", table, "xp."))
     y = xp.sin(x) + xp.pi  # 'np.sin'
     """
-    lines = source.splitlines(True)
-    toks = list(tokenize.generate_tokens(io.StringIO(source).readline))
-    edits = []  # (row, col_from, row_end, col_to, text)
-    i = 0
-    while i < len(toks):
-        tok = toks[i]
-        after_dot = i and toks[i - 1].string == "." and toks[i - 1].type == tokenize.OP
-        if tok.type != tokenize.NAME or after_dot:
-            i += 1
-            continue
-        name, j = _dotted_at(toks, i)
-        call = j < len(toks) and toks[j].string == "("
-        end = toks[j].end if call and name + "(" in table else toks[j - 1].end
-        new = table.get(name + "(") if call else None
-        if new is None:
-            end = toks[j - 1].end
-            new = table.get(name)
+
+    def sub(m):
+        name, call = m.group(1), m.group(2)
+        if call:
+            new = table.get(name + "(")
+            if new is not None:
+                return new
+        new = table.get(name)
         if new is None and name.startswith("np."):
             if default is None:
                 raise KeyError(name)
             new = default + name[3:]
-        if new is not None:
-            edits.append((tok.start, end, new))
-        i = j
-    for (r0, c0), (r1, c1), new in reversed(edits):
-        head = lines[r0 - 1][:c0]
-        tail = lines[r1 - 1][c1:]
-        lines[r0 - 1 : r1] = [head + new + tail]
-    return "".join(lines)
+        if new is None:
+            return m.group(0)
+        return new + (call or "")
+
+    pieces = _STRING.split(source)
+    # even pieces are code, odd ones string literals
+    return "".join(
+        _NAME.sub(sub, piece) if k % 2 == 0 else piece for k, piece in enumerate(pieces)
+    )
 
 
 _HEAD = re.compile(r"(\s*)((?:[A-Za-z_][A-Za-z0-9_]* = )|return )?(.*)")
