@@ -235,10 +235,69 @@ def c_export(n, points, repeat):
         print(f"    => export_c {r:.2f}x numba's throughput")
 
 
+def gpu(n, points, repeat):
+    """The array-API function on CuPy and torch (CUDA) vs jax.jit on the same GPU."""
+    xs = symbols(" ".join(f"x{i}" for i in range(n)))
+    g = grad(rosenbrock(xs), xs)
+    fn = lambdify(xs, g, backend="array_api")
+    fns = {}
+    torch = optional("torch")
+    if torch is not None and torch.cuda.is_available():
+        gen = torch.Generator(device="cuda").manual_seed(0)
+        rows = [
+            torch.rand(points, device="cuda", dtype=torch.float64, generator=gen)
+            for _ in range(n)
+        ]
+
+        def run_torch():
+            out = fn(*rows)
+            torch.cuda.synchronize()
+            return out
+
+        fns["torch (array API)"] = run_torch
+    cupy = optional("cupy")
+    if cupy is not None:
+        crows = [cupy.random.default_rng(k).random(points) for k in range(n)]
+
+        def run_cupy():
+            out = fn(*crows)
+            cupy.cuda.Device().synchronize()
+            return out
+
+        fns["cupy (array API)"] = run_cupy
+    jax = optional("jax")
+    if jax is not None and any(d.platform == "gpu" for d in jax.devices()):
+        jax.config.update("jax_enable_x64", True)
+        jg = jax.jit(jax.vmap(jax.grad(lambda v: rosenbrock(list(v)))))
+        xj = jax.random.uniform(jax.random.PRNGKey(0), (points, n), dtype="float64")
+        fns["jax.jit(vmap(grad))"] = lambda: jg(xj).block_until_ready()
+    if not fns:
+        print("GPU: no CUDA device with torch, CuPy or JAX: skipped")
+        return
+    for f in fns.values():
+        f()  # compile / warm up
+    times = dict(zip(fns, best(list(fns.values()), repeat), strict=True))
+    print(f"GPU, n={n}, {points:,} points:")
+    for name, t in times.items():
+        print(f"    {name:<24} {t * 1e3:9.2f} ms")
+    if "jax.jit(vmap(grad))" in times:
+        for name, t in times.items():
+            if name != "jax.jit(vmap(grad))":
+                r = times["jax.jit(vmap(grad))"] / t
+                print(f"    => {name} {r:.2f}x jax.jit on the same GPU")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes, a smoke run")
-    quick = parser.parse_args(argv).quick
+    parser.add_argument(
+        "--gpu", action="store_true", help="only the GPU part (10**8 points)"
+    )
+    opts = parser.parse_args(argv)
+    quick = opts.quick
+    if opts.gpu:
+        gpu(10, 10**6 if quick else 10**8, 2 if quick else 5)
+        return 0
     scale = 100 if quick else 1
     print("Rosenbrock gradient: numba vs our numpy code vs jax.jit (CPU)")
     batches(10, 1_000_000 // scale, 2 if quick else 5)

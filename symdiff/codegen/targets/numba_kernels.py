@@ -42,6 +42,7 @@ __all__ = ["PARALLEL_MIN", "lambdify_numba", "numba_module"]
 # they were even; a machine with more cores gains from here on
 PARALLEL_MIN = 262_144
 
+_OPTIONS = 'cache=_CACHE, nogil=True, error_model="numpy"'
 _SUPPORTED = (
     "sin cos tan arcsin arccos arctan sinh cosh tanh exp log log1p expm1 sqrt abs "
     "sign maximum minimum logaddexp pi inf nan"
@@ -74,10 +75,13 @@ def _run(kernels, args, shapes, names, out_shapes, dtype):
             batches.append(a.shape[: a.ndim - k])
         batch = np.broadcast_shapes(*batches)
         n = int(np.prod(batch))
-        flat = [
-            np.broadcast_to(a, batch + shape).reshape((n, -1) if shape else (n,))
-            for a, shape in zip(arrays, shapes)
-        ]
+        flat = []
+        for a, shape in zip(arrays, shapes):  # copies and views only where needed
+            if a.shape != batch + shape:
+                a = np.broadcast_to(a, batch + shape)
+            if a.ndim != 1 + bool(shape):
+                a = a.reshape((n, -1) if shape else (n,))
+            flat.append(a)
         out = np.empty((sum(int(np.prod(s)) for s in out_shapes), n), dtype=dtype)
         (ploop if n >= PARALLEL_MIN else loop)(*flat, out)
     outputs = []
@@ -125,7 +129,8 @@ def _kernels(fname, args, names, flat):
     for target, rhs in prog.statements:
         append_statement(body, "", f"{target} = ", rhs)
     arrays = [f"_a{j}" for j in range(len(args))]
-    lines = ["@numba.njit(cache=_CACHE, nogil=True)"]
+    # error_model="numpy": x / 0 is inf or nan as in numpy (no raise, no branch)
+    lines = [f"@numba.njit({_OPTIONS})"]
     append_def(lines, f"_point_{fname}", names)
     lines += ["    " + ln for ln in body]
     ret = ", ".join(prog.outputs)
@@ -134,7 +139,7 @@ def _kernels(fname, args, names, flat):
         ("loop", "range", ""),
         ("ploop", "numba.prange", ", parallel=True"),
     ):
-        lines += ["", "", f"@numba.njit(cache=_CACHE, nogil=True{par})"]
+        lines += ["", "", f"@numba.njit({_OPTIONS}{par})"]
         append_def(lines, f"_{kind}_{fname}", [*arrays, "_out"])
         lines.append(f"    for _i in {loop}(_out.shape[1]):")
         for n, a in zip(names, arrays, strict=True):

@@ -178,3 +178,39 @@ def test_an_op_without_an_array_api_form_is_named(monkeypatch):
 def test_unknown_backend_is_a_clear_error():
     with pytest.raises(ValueError, match="backend must be one of"):
         lambdify([x], x, backend="fortran")
+
+
+def _gpu_arrays():
+    """(name, converter to a GPU array, converter back to numpy) per GPU library."""
+    out = []
+    try:
+        import torch
+
+        if torch.cuda.is_available():
+            out.append(("torch", lambda a: torch.asarray(a, device="cuda"),
+                        lambda t: t.cpu().numpy()))  # fmt: skip
+    except ImportError:
+        pass
+    try:
+        import cupy
+
+        if cupy.cuda.runtime.getDeviceCount():
+            out.append(("cupy", cupy.asarray, cupy.asnumpy))
+    except Exception:  # no cupy, or no device (CUDARuntimeError)
+        pass
+    return out
+
+
+def test_gpu_torch_and_cupy_match_evaluate():
+    arrays = _gpu_arrays()
+    if not arrays:
+        pytest.skip("no GPU with torch (CUDA) or CuPy")
+    f = x**2 * sin(y) + erf(x) + heaviside(x - 0.5)
+    outs = [f, *grad(f, [x, y])]
+    fn = lambdify([x, y], outs, backend="array_api")
+    pts = np.linspace(-2, 2, 101)
+    ref = [evaluate(o, {x: pts, y: 0.3}) * np.ones(101) for o in outs]
+    for _, to_gpu, back in arrays:
+        got = fn(to_gpu(pts), to_gpu(np.full(101, 0.3)))
+        for g, r in zip(got, ref, strict=True):
+            np.testing.assert_allclose(back(g), r, rtol=1e-12, atol=1e-14)
