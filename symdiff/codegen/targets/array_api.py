@@ -98,6 +98,18 @@ def xp_function(writer, name, args, names, leaves, lines, ndoc=0):
 
     ``lines`` are the numpy code; ``ndoc`` the number of docstring lines after the
     ``def``.  Returns the new lines and the helper groups they call.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from symdiff import Symbol, sin
+    >>> from symdiff.codegen.writer import ModuleWriter
+    >>> x = Symbol("x")
+    >>> w = ModuleWriter(np.dtype("float64"), export=True, owner="export_module")
+    >>> lines = w.write_function("f", [x], ["x"], sin(x) * x)
+    >>> new, used = xp_function(w, "f", [x], ["x"], [sin(x) * x], lines)
+    >>> new[0], new[-2], sorted(used)
+    ('def f(x, *, xp=None):', '    _t0 = x * xp.sin(x)', ['namespace'])
     """
     _check_ops(leaves, writer.owner)
     head = []
@@ -118,13 +130,27 @@ def xp_function(writer, name, args, names, leaves, lines, ndoc=0):
 
 
 def helpers(used):
-    """Source of the helper groups ``used`` (see :mod:`.xp_helpers`)."""
+    """Source of the helper groups ``used`` (see :mod:`.xp_helpers`).
+
+    Examples
+    --------
+    >>> helpers({"namespace"}).splitlines()[0]
+    'def _namespace(*args):'
+    """
     return helper_sources(used)
 
 
 def lambdify_source(args, outputs, dtype, owner="lambdify"):
     """Source (helpers, then ``_lambdified``) and namespace values of the array-API
     function of ``outputs``; see :func:`symdiff.lambdify` with ``backend="array_api"``.
+
+    Examples
+    --------
+    >>> from symdiff import Symbol
+    >>> x = Symbol("x")
+    >>> source, args, extras = lambdify_source([x], x * 2, "float32")
+    >>> "x = xp.asarray(x, dtype=xp.float32)" in source, extras
+    (True, {})
     """
     from symdiff.codegen.writer import (
         ModuleWriter,

@@ -204,7 +204,15 @@ def _comment(text, width=84):
 
 
 def c_source(functions, args, header_name="symdiff_export.h"):
-    """The C source and header of ``functions`` (see :func:`export_c`)."""
+    """The C source and header of ``functions`` (see :func:`export_c`).
+
+    Examples
+    --------
+    >>> from symdiff import Symbol
+    >>> src, hdr = c_source({"f": Symbol("x") * 2}, [Symbol("x")], "f.h")
+    >>> "void f(double x, double *out);" in hdr, '#include "f.h"' in src
+    (True, True)
+    """
     from symdiff.codegen.targets.modules import module_docstring
 
     args = check_args(args, "export_c")

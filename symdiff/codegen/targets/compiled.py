@@ -14,7 +14,16 @@ _serial = itertools.count()
 
 
 def optional_module(name, target, extra):
-    """Import the optional dependency ``name`` of a target, or say how to get it."""
+    """Import the optional dependency ``name`` of a target, or say how to get it.
+
+    Examples
+    --------
+    >>> try:
+    ...     optional_module("no_such_module_here", "numba", "numba")
+    ... except ImportError as exc:
+    ...     print(str(exc).split(": ")[1])
+    pip install "symdiff[numba]"
+    """
     import importlib
 
     try:

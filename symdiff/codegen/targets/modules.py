@@ -130,7 +130,17 @@ def _array_api_module(functions, args, dt):
 
 
 def export_target(target, functions, args, dt):
-    """The module of ``target`` (``export_module``'s ``target=``)."""
+    """The module of ``target`` (``export_module``'s ``target=``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from symdiff import Symbol
+    >>> x = Symbol("x")
+    >>> src = export_target("array_api", {"f": 2 * x}, [x], np.dtype("float64"))
+    >>> "def f(x, *, xp=None):" in src
+    True
+    """
     with paused_gc():
         if target == "array_api":
             return _array_api_module(functions, args, dt)

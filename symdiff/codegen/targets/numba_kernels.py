@@ -197,7 +197,18 @@ def _header(cache):
 
 
 def numba_module(functions, args, dt):
-    """The module text of ``export_module(..., target="numba")``."""
+    """The module text of ``export_module(..., target="numba")`` (writing it needs
+    no numba; running it does).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from symdiff import Symbol
+    >>> x = Symbol("x")
+    >>> src = numba_module({"f": 2 * x}, [x], np.dtype("float64"))
+    >>> "def _loop_f(_a0, _out):" in src and "f.point = _point_f" in src
+    True
+    """
     from symdiff.codegen.targets.modules import module_docstring
     from symdiff.core.version import __version__
 
@@ -230,7 +241,16 @@ def numba_module(functions, args, dt):
 
 def lambdify_numba(args, outputs, dtype):
     """``lambdify(..., backend="numba")``: kernels compiled in this process (numba's
-    in-memory cache; export the module to cache on disk)."""
+    in-memory cache; export the module to cache on disk).
+
+    Examples
+    --------
+    >>> from symdiff import Symbol
+    >>> x = Symbol("x")
+    >>> f = lambdify_numba([x], x * 2, "float64")  # doctest: +SKIP
+    >>> f.point(1.5)  # doctest: +SKIP
+    3.0
+    """
     from symdiff.codegen.targets.compiled import CompiledFunction
 
     owner = "lambdify"

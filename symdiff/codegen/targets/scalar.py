@@ -198,6 +198,17 @@ class ScalarProgram:
     ``leaf_text(node)`` names symbols and writes constants.  After construction,
     ``statements`` is a list of ``(name, text)`` and ``outputs`` the text of each
     output expression.
+
+    Examples
+    --------
+    >>> from symdiff import Symbol, sin
+    >>> x = Symbol("x")
+    >>> render = TemplateRender({"np.sin": "sin"}, {}, "c")
+    >>> def leaf(n):
+    ...     return str(n.value) if n.op == "const" else n.name
+    >>> prog = ScalarProgram([sin(x) * x + sin(x)], render, leaf)
+    >>> prog.statements, prog.outputs
+    ([('_t0', 'sin(x)')], ['x * _t0 + _t0'])
     """
 
     def __init__(self, outputs, render, leaf_text, temp="_t{}"):
@@ -255,6 +266,12 @@ class TemplateRender:
     ``table`` maps the names of numpy templates (``np.sin``, ``_erf``) to the target's;
     ``overrides`` maps an op name to a whole template of the target; ``owner`` names
     the target in errors.
+
+    Examples
+    --------
+    >>> from symdiff import Symbol, sin
+    >>> TemplateRender({"np.sin": "sinf"}, {}, "c").template(sin(Symbol("x")))
+    ('sinf({0})', (0,))
     """
 
     def __init__(self, table, overrides, owner):
