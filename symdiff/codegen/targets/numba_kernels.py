@@ -10,14 +10,18 @@ has, per exported function ``f``:
   loop with ``numba.prange`` and is used from ``PARALLEL_MIN`` points on;
 * ``f(x, y, ...)``: the Python entry: arguments broadcast like numpy's, outputs in the
   requested structure with the batch shape in front; when every argument is a number
-  it calls ``_point_f`` directly.  ``f.point`` is ``_point_f`` (the least overhead:
-  numbers in, a flat tuple out).
+  it calls ``_point_f`` directly.  ``f.point`` is ``_point_f`` (numbers in, a flat
+  tuple out), and ``f.packed(v)`` takes every argument's entries in one float64 vector
+  and returns every output's entries in one vector: the least overhead per call for
+  many arguments (an optimiser's ``x``).
 
 The scalar code comes from :mod:`.scalar` (the op rows' numpy templates, which numba
 compiles as they are, apart from the few names in ``TABLE``).
 """
 
 from __future__ import annotations
+
+import math
 
 from symdiff.codegen.source import (
     append_def,
@@ -135,6 +139,22 @@ def _kernels(fname, args, names, flat):
     lines += ["    " + ln for ln in body]
     ret = ", ".join(prog.outputs)
     append_statement(lines, "    ", "return ", ret if len(flat) == 1 else f"({ret})")
+    # the packed entry: every input entry in one vector, every output entry in one
+    # vector (one array to unbox and one to box: the least overhead per call)
+    lines += ["", "", f"@numba.njit({_OPTIONS})"]
+    append_def(lines, f"_packed_{fname}", ["_in"])
+    at = 0
+    for s, n in zip(args, names, strict=True):
+        size = math.prod(s.shape)
+        lines.append(
+            f"    {n} = _in[{at}:{at + size}]" if s.shape else f"    {n} = _in[{at}]"
+        )
+        at += size
+    lines += ["    " + ln for ln in body]
+    lines.append(f"    _out = np.empty({len(flat)})")
+    for k, text in enumerate(prog.outputs):
+        append_statement(lines, "    ", f"_out[{k}] = ", text)
+    lines.append("    return _out")
     for kind, loop, par in (
         ("loop", "range", ""),
         ("ploop", "numba.prange", ", parallel=True"),
@@ -171,6 +191,7 @@ def _function(fname, args, names, outputs, dtype, keys, owner):
     ret = "".join(render_structure(tokens, lambda i: f"_o[{i}]", keys))
     append_statement(lines, "    ", "return ", ret)
     lines += ["", "", f"{fname}.point = _point_{fname}"]
+    lines += [f"{fname}.packed = _packed_{fname}"]
     return lines
 
 
@@ -271,4 +292,5 @@ def lambdify_numba(args, outputs, dtype):
     source = "\n".join(lines) + "\n"
     fn = CompiledFunction(source, args, extras, "numba")
     fn.point = fn.__wrapped__.point
+    fn.packed = fn.__wrapped__.packed
     return fn

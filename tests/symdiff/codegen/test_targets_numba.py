@@ -66,6 +66,7 @@ def test_point_entry_is_a_flat_tuple_and_the_parallel_loop_agrees():
     g = grad(x**2 * sin(y), [x, y])
     fn = lambdify([x, y], g, backend="numba")
     assert fn.point(2.0, 0.5) == pytest.approx((4 * np.sin(0.5), 4 * np.cos(0.5)))
+    np.testing.assert_allclose(fn.packed(np.array([2.0, 0.5])), fn.point(2.0, 0.5))
     pts = np.linspace(-1, 1, numba_kernels.PARALLEL_MIN)
     par = fn(pts, 0.5)
     ser = fn(pts[:-1], 0.5)
