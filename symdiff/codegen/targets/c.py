@@ -29,7 +29,7 @@ import re
 from symdiff.codegen.targets.modules import short_text
 from symdiff.codegen.targets.scalar import ScalarProgram, TemplateRender, scalarize
 from symdiff.codegen.writer import check_args, code_names, flatten_outputs
-from symdiff.core.traverse import paused_gc
+from symdiff.core.traverse import paused_gc, topo_order
 from symdiff.core.version import __version__
 
 __all__ = ["C_RESERVED", "OVERRIDES", "TABLE", "c_source", "export_c"]
@@ -52,8 +52,8 @@ C_RESERVED = frozenset(
     (
         "auto break case char const continue default do double else enum extern float "
         "for goto if inline int long register restrict return short signed sizeof "
-        "static struct switch typedef union unsigned void volatile while n i in out "
-        "pow fmax fmin fabs erf asin acos atan M_PI INFINITY NAN"
+        "static struct switch typedef union unsigned void volatile while "
+        "n i in out p o pow fmax fmin fabs erf asin acos atan M_PI INFINITY NAN"
     ).split()
     + list(_FUNCTIONS.values())
     + list(_FUNCTIONS)
@@ -174,18 +174,41 @@ def _function(fname, args, names, outputs, single):
             lines.append(f"    out[{k}] = {prog.outputs[k]};")
             k += 1
     lines += ["}", "", batch, "{"]
+    # the point body again, inside the loop (not a call with every argument by value)
     n_in = sum(math.prod(s.shape) for s in args)
     lines.append("    for (long i = 0; i < n; ++i) {")
-    lines.append(f"        const {real} *p = in + i * {n_in};")
+    used = _used_args(flat, args)
+    if used:
+        lines.append(f"        const {real} *p = in + i * {n_in};")
+    lines.append(f"        {real} *o = out + i * {n_out};")
     at = 0
-    call = []
-    for s in args:
-        call.append(f"p + {at}" if s.shape else f"p[{at}]")
+    for j, (s, name) in enumerate(zip(args, names, strict=True)):
+        if j not in used:  # (an unused local would be a compiler warning)
+            pass
+        elif s.shape:
+            lines.append(f"        const {real} *{name} = p + {at};")
+        else:
+            lines.append(f"        const {real} {name} = p[{at}];")
         at += math.prod(s.shape)
-    call.append(f"out + i * {n_out}")
-    lines.append(f"        {fname}{suffix}({', '.join(call)});")
+    for target, rhs in prog.statements:
+        lines.append(f"        const {real} {target} = {rhs};")
+    for k, text in enumerate(prog.outputs):
+        lines.append(f"        o[{k}] = {text};")
     lines += ["    }", "}"]
     return lines, [point + ";", batch + ";"], n_in, n_out
+
+
+def _used_args(flat, args):
+    """Positions of the arguments the scalar expressions ``flat`` read."""
+    index = {s: j for j, s in enumerate(args)}
+    used = set()
+    for node in topo_order(*flat):
+        if node.op == "symbol":
+            name = node.name
+            used.add(
+                int(name[1:].split("\x00")[0]) if name[:1] == "\x00" else index[node]
+            )
+    return used
 
 
 def _comment(text, width=84):

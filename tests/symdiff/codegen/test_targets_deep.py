@@ -34,5 +34,5 @@ def test_numba_module_text(chain):
     pytest.importorskip("numba", reason="the numba extra")
     x, y, e = chain
     src = export_module({"f": e}, [x, y], target="numba")
-    point = src[src.index("def _point_f") : src.index("def _loop_f")]
+    point = src[src.index("def _point_f") : src.index("def _packed_f")]
     assert point.count("np.sin(") == DEPTH // 2
