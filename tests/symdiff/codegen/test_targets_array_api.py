@@ -3,7 +3,7 @@ JAX and dask, against the reference interpreter ``evaluate``."""
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from symdiff import (
@@ -35,6 +35,7 @@ def _np(a):
     return np.asarray(a.tolist() if hasattr(a, "tolist") else a, dtype=np.float64)
 
 
+@settings(max_examples=30)
 @given(expressions([x, y], max_leaves=10, smooth=False), _points, _points)
 def test_random_expressions_on_array_api_strict_match_evaluate(e, vx, vy):
     f = lambdify([x, y], [e, grad(e, [x, y])], backend="array_api")
@@ -48,6 +49,7 @@ def test_random_expressions_on_array_api_strict_match_evaluate(e, vx, vy):
             np.testing.assert_allclose(_np(g), r, rtol=1e-9, atol=1e-12)
 
 
+@settings(max_examples=20)
 @given(expressions([x, A], max_leaves=8), st.floats(-2, 2))
 def test_random_tensor_expressions_on_torch_match_evaluate(e, vx):
     torch = pytest.importorskip("torch")
