@@ -14,6 +14,19 @@ change in machine load affects the three alike.
 Memory: 10^9 draws through each simulation, each in a fresh child process, reporting
 the tracemalloc peak (every numpy buffer is traced) and the growth of the resident set
 size (``ru_maxrss``) over the child's baseline after imports and a warm-up run.
+
+dask (where dask and distributed are installed; skipped with the reason otherwise):
+the same seeded run (a ``SeedSequence``, one child stream per chunk of 2^22 draws) in
+this process and on a ``distributed.LocalCluster`` of two single-threaded worker
+processes, draws per second of each and their ratio, the results checked identical,
+and each worker's tracemalloc peak (the memory a worker needs: about one chunk)::
+
+    python benchmarks/simulation_throughput.py --dask-only          # about a minute
+    python benchmarks/simulation_throughput.py --ten-billion        # 10^10 draws
+
+``--ten-billion`` runs the law of large numbers on 10^10 Bernoulli(0.3) draws and the
+central limit theorem on 10^6 sums of 10^4 draws on the two workers, and prints the
+bounds they are checked against.
 """
 
 from __future__ import annotations
@@ -141,11 +154,145 @@ def memory():
         )
 
 
+DASK_CHUNK = 1 << 22  # 32 MiB of float64 draws per task
+
+
+def start_cluster():
+    """A two-worker LocalCluster (processes), or None with the reason printed."""
+    try:
+        import distributed
+    except ImportError:
+        print(
+            "dask: skipped (dask and distributed are not installed: pip install "
+            "'symdiff[dask]')"
+        )
+        return None
+    cluster = distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    )
+    return cluster, distributed.Client(cluster)
+
+
+def worker_peaks(client, run):
+    """``run()``'s result and each worker's tracemalloc peak (bytes) during it."""
+    client.run(tracemalloc.start)
+    client.run(tracemalloc.reset_peak)
+    result = run()
+    peaks = client.run(lambda: tracemalloc.get_traced_memory()[1])
+    client.run(tracemalloc.stop)
+    return result, sorted(peaks.values())
+
+
+def dask_rows(n):
+    started = start_cluster()
+    if started is None:
+        return
+    cluster, client = started
+    print(
+        f"dask: {n:.0e} draws, seeded chunks of 2^22, here vs 2 worker processes "
+        f"(best of 2)"
+    )
+    print(f"{'run':32s} {'here draws/s':>13s} {'dask draws/s':>13s} {'dask/here':>9s}")
+    seed = np.random.SeedSequence(2024)
+    runs = {
+        "LLN Bernoulli(0.3)": lambda **kw: (
+            law_of_large_numbers(
+                Bernoulli(0.3), n, seed, chunk_size=DASK_CHUNK, **kw
+            ).running_sum
+        ),
+        "LLN Normal(0, 1)": lambda **kw: (
+            law_of_large_numbers(
+                Normal(0.0, 1.0), n, seed, chunk_size=DASK_CHUNK, **kw
+            ).running_sum
+        ),
+        "CLT Exponential(1), n=1000": lambda **kw: (
+            central_limit(
+                Exponential(1.0), 1000, n // 1000, seed, chunk_size=DASK_CHUNK, **kw
+            ).sums
+        ),
+    }
+    with cluster, client:
+        for name, run in runs.items():
+            here = there = float("inf")
+            for _ in range(2):
+                start = time.perf_counter()
+                a = run()
+                here = min(here, time.perf_counter() - start)
+                start = time.perf_counter()
+                b = run(scheduler=client)
+                there = min(there, time.perf_counter() - start)
+                assert np.array_equal(a, b), f"{name}: dask differs from here"
+            print(f"{name:32s} {n / here:13.3e} {n / there:13.3e} {here / there:9.2f}")
+        _, peaks = worker_peaks(
+            client, lambda: runs["LLN Normal(0, 1)"](scheduler=client)
+        )
+        mib = ", ".join(f"{p / 2**20:.1f}" for p in peaks)
+        print(
+            f"results identical here and on dask; worker tracemalloc peaks "
+            f"(LLN Normal) {mib} MiB, one chunk is {8 * DASK_CHUNK / 2**20:.0f} MiB"
+        )
+
+
+def ten_billion():
+    started = start_cluster()
+    if started is None:
+        return
+    cluster, client = started
+    chunk = 1 << 24  # 128 MiB of float64 (16 MiB of bool) draws per task
+    with cluster, client:
+        start = time.perf_counter()
+        r, peaks = worker_peaks(
+            client,
+            lambda: law_of_large_numbers(
+                Bernoulli(0.3),
+                10**10,
+                np.random.SeedSequence(10),
+                chunk_size=chunk,
+                scheduler=client,
+            ),
+        )
+        s = time.perf_counter() - start
+        print(
+            f"LLN Bernoulli(0.3), 10^10 draws on 2 workers: {s:.0f} s "
+            f"({1e10 / s:.2e} draws/s); mean {r.running_mean[-1]:.7f}, "
+            f"|mean - 0.3| = {r.deviation[-1]:.1e} <= band {r.band[-1]:.1e}: "
+            f"{r.within_band} at all {r.draws.size} checkpoints; worker peaks "
+            + ", ".join(f"{p / 2**20:.0f}" for p in peaks)
+            + " MiB"
+        )
+        start = time.perf_counter()
+        c, peaks = worker_peaks(
+            client,
+            lambda: central_limit(
+                Bernoulli(0.2),
+                10**4,
+                10**6,
+                np.random.SeedSequence(11),
+                chunk_size=chunk,
+                scheduler=client,
+            ),
+        )
+        s = time.perf_counter() - start
+        print(
+            f"CLT Bernoulli(0.2), 10^6 sums of 10^4 draws on 2 workers: {s:.0f} s "
+            f"({1e10 / s:.2e} draws/s); Kolmogorov distance {c.kolmogorov:.2e} <= "
+            f"Berry-Esseen {c.berry_esseen:.2e} + DKW {c.dkw:.2e}: "
+            f"{c.within_bound}; worker peaks "
+            + ", ".join(f"{p / 2**20:.0f}" for p in peaks)
+            + " MiB"
+        )
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--draws", type=int, default=20_000_000)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--quick", action="store_true", help="skip the memory runs")
+    parser.add_argument("--dask-draws", type=int, default=200_000_000)
+    parser.add_argument("--dask-only", action="store_true", help="only the dask rows")
+    parser.add_argument(
+        "--ten-billion", action="store_true", help="10^10 draws on two dask workers"
+    )
     parser.add_argument(
         "--memory-child", choices=["lln", "clt"], help=argparse.SUPPRESS
     )
@@ -153,7 +300,15 @@ def main():
     if args.memory_child:
         memory_child(args.memory_child)
         return
+    if args.ten_billion:
+        ten_billion()
+        return
+    if args.dask_only:
+        dask_rows(args.dask_draws)
+        return
     throughput(args.draws, args.repeats)
+    print()
+    dask_rows(args.draws if args.quick else args.dask_draws)
     if not args.quick:
         print()
         memory()

@@ -19,7 +19,7 @@ Examples
 # constructors, printing, codegen/parse/sympy_bridge, cli.  This module wires them:
 # the op table is filled, the rewrite rules go live, Expr gets its upper-layer methods.
 from symdiff import ops, rewrite, surface  # noqa: F401  (ops: fills the op table)
-from symdiff.codegen import export_module, lambdify
+from symdiff.codegen import export_c, export_module, lambdify
 from symdiff.constructors.elementwise import (
     abs,
     acos,
@@ -110,6 +110,7 @@ __all__ = [
     "evaluate",
     "exp",
     "expm1",
+    "export_c",
     "export_module",
     "from_sympy",
     "grad",

@@ -11,8 +11,9 @@ The package is layered; each module imports only those above it:
   :mod:`~numeric.probability.moments`: joint tables, Bayes' rule, expectations and
   covariances, Chebyshev (exported here);
 * :mod:`~numeric.probability.results`, :mod:`~numeric.probability.sampling`,
-  :mod:`~numeric.probability.bounds`, :mod:`~numeric.probability.simulate`: the
-  simulations (imported from :mod:`numeric.simulate`).
+  :mod:`~numeric.probability.bounds`, :mod:`~numeric.probability.chunked`,
+  :mod:`~numeric.probability.simulate`: the simulations (imported from
+  :mod:`numeric.simulate`; ``chunked`` runs them one seed per chunk, here or on dask).
 
 Argument checks come from :mod:`numeric.validation`.
 """

@@ -21,7 +21,13 @@ __all__ = [
     "check_scalar_distribution",
     "accumulator",
     "row_sums",
+    "chunk_grid",
+    "chunk_sums",
+    "accumulate_sums",
     "running_sums",
+    "sum_grid",
+    "block_sums",
+    "assemble_sums",
     "sums_of_draws",
 ]
 
@@ -165,12 +171,97 @@ def _piece_sums(x, idx, acc):
     return np.cumsum(np.add.reduceat(x, idx, dtype=acc))
 
 
-def running_sums(draw, n, checkpoints, chunk_size, progress):
-    """Sums of the first ``c`` draws for each checkpoint ``c``, drawing in chunks.
+def chunk_grid(n, checkpoints, chunk_size):
+    """The chunks :func:`running_sums` draws, in order: ``(size, local checkpoints)``.
+
+    ``local`` lists the checkpoints that fall in the chunk, counted from its start
+    (so within ``[1, size]``).  A chunked run elsewhere (on dask) walks the same grid.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> grid = chunk_grid(5, np.array([1, 3, 5]), 2)
+    >>> [(size, local.tolist()) for size, local in grid]
+    [(2, [1]), (2, [1]), (1, [1])]
+    """
+    pos = 0
+    for start in range(0, n, chunk_size):
+        size = min(chunk_size, n - start)
+        stop = int(np.searchsorted(checkpoints, start + size, side="right"))
+        yield size, checkpoints[pos:stop] - start
+        pos = stop
+
+
+def chunk_sums(x, local):
+    """One chunk's share of :func:`running_sums`: its sums at ``local``, and its total.
 
     Each chunk is read once: ``add.reduceat`` sums the pieces between consecutive
     checkpoints (and the remainder), and a short cumulative sum of those pieces gives
-    the running sums and the chunk's total.
+    the sums of ``x[:c]`` for each ``c`` in ``local`` and the chunk's total.
+
+    Parameters
+    ----------
+    x : numpy.ndarray, 1-D
+        The chunk's draws.
+    local : numpy.ndarray of int64
+        Strictly increasing counts in ``[1, x.size]`` (may be empty).
+
+    Returns
+    -------
+    (numpy.ndarray, scalar)
+        The sums (in the accumulator dtype of ``x``, see :func:`accumulator`) and the
+        total.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> prefix, total = chunk_sums(np.array([1, 2, 3, 4]), np.array([1, 3]))
+    >>> prefix.tolist(), int(total)
+    ([1, 6], 10)
+    """
+    acc = accumulator(x)
+    if local.size:
+        bounds = local if local[-1] < x.size else local[:-1]
+        idx = np.concatenate([[0], bounds]).astype(np.intp)
+        prefix = _piece_sums(x, idx, acc)
+        return prefix[: local.size], prefix[-1]
+    if x.dtype.kind == "b":
+        return np.empty(0, dtype=acc), np.count_nonzero(x)  # far faster than a sum
+    return np.empty(0, dtype=acc), x.sum(dtype=acc)
+
+
+def accumulate_sums(pieces, count):
+    """The running sums at ``count`` checkpoints from each chunk's :func:`chunk_sums`.
+
+    ``pieces`` yields the chunks' ``(sums, total)`` in order; every chunk's sums are
+    offset by the totals before it, added one after the other, so the result depends
+    only on the pieces (not on where they were computed).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> none = np.array([], dtype=int)
+    >>> pieces = [(np.array([1, 3]), 3), (none, 4), (np.array([2]), 2)]
+    >>> accumulate_sums(pieces, 3).tolist()
+    [1, 3, 9]
+    """
+    out = None
+    total = 0
+    pos = 0
+    for prefix, chunk_total in pieces:
+        if out is None:
+            out = np.empty(count, dtype=prefix.dtype)
+        out[pos : pos + prefix.size] = total + prefix
+        total = total + chunk_total
+        pos += prefix.size
+    return out
+
+
+def running_sums(draw, n, checkpoints, chunk_size, progress):
+    """Sums of the first ``c`` draws for each checkpoint ``c``, drawing in chunks.
+
+    The chunks are those of :func:`chunk_grid`, each reduced by :func:`chunk_sums` and
+    released before the next is drawn, so two never coexist.
 
     Parameters
     ----------
@@ -193,44 +284,93 @@ def running_sums(draw, n, checkpoints, chunk_size, progress):
     >>> print(running_sums(ones, 4, cps, 2, ProgressBar(4, False, "demo")))
     [1 3 4]
     """
-    out = None
-    total = 0
-    pos = 0
-    start = 0
-    while start < n:
-        size = min(chunk_size, n - start)
-        x = draw(size)
-        acc = accumulator(x)
-        if out is None:
-            out = np.empty(checkpoints.shape[0], dtype=acc)
-        end = start + size
-        stop = int(np.searchsorted(checkpoints, end, side="right"))
-        local = checkpoints[pos:stop] - start
-        if local.size:
-            bounds = local if local[-1] < size else local[:-1]
-            idx = np.concatenate([[0], bounds]).astype(np.intp)
-            prefix = _piece_sums(x, idx, acc)
-            out[pos:stop] = total + prefix[: local.size]
-            total = total + prefix[-1]
-        elif x.dtype.kind == "b":
-            total = total + np.count_nonzero(x)  # far faster than summing bools
-        else:
-            total = total + x.sum(dtype=acc)
-        pos = stop
-        start = end
-        # Release the chunk before the next draw so two never coexist.
-        x = None
-        progress.update(size)
+
+    def pieces():
+        for size, local in chunk_grid(n, checkpoints, chunk_size):
+            piece = chunk_sums(draw(size), local)
+            progress.update(size)
+            yield piece
+
+    out = accumulate_sums(pieces(), checkpoints.shape[0])
     progress.close()
     return out
+
+
+def sum_grid(n, m, chunk_size):
+    """The shapes :func:`sums_of_draws` draws, in order.
+
+    Short sums come as ``(rows, n)`` blocks of about ``chunk_size`` draws; a sum longer
+    than ``chunk_size`` as ``(size,)`` pieces, one sum after the other.
+
+    Examples
+    --------
+    >>> list(sum_grid(3, 5, 6)), list(sum_grid(5, 2, 3))
+    ([(2, 3), (2, 3), (1, 3)], [(3,), (2,), (3,), (2,)])
+    """
+    if n <= chunk_size:
+        rows = max(1, chunk_size // n)
+        for r0 in range(0, m, rows):
+            yield (min(rows, m - r0), n)
+    else:
+        for _ in range(m):
+            for s0 in range(0, n, chunk_size):
+                yield (min(chunk_size, n - s0),)
+
+
+def block_sums(x):
+    """One chunk's share of :func:`sums_of_draws`: row sums of a block, or a sum.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> block_sums(np.ones((2, 3))).tolist(), int(block_sums(np.ones(4, dtype=bool)))
+    ([3.0, 3.0], 4)
+    """
+    if x.ndim == 2:
+        return row_sums(x)
+    return x.sum(dtype=accumulator(x))
+
+
+def assemble_sums(parts, n, m, chunk_size):
+    """The ``m`` sums of :func:`sums_of_draws` from each chunk's :func:`block_sums`.
+
+    ``parts`` yields them in the order of :func:`sum_grid`; the pieces of a long sum
+    are added one after the other, so the result depends only on the parts.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> assemble_sums([np.array([1, 2]), np.array([3])], 4, 3, 8).tolist()
+    [1, 2, 3]
+    >>> assemble_sums([np.int64(1), np.int64(2), np.int64(3), np.int64(4)], 4, 2, 2)
+    array([3, 7])
+    """
+    sums = None
+    if n <= chunk_size:
+        r0 = 0
+        for block in parts:
+            if sums is None:
+                sums = np.empty(m, dtype=block.dtype)
+            sums[r0 : r0 + block.size] = block
+            r0 += block.size
+        return sums
+    per_sum = -(-n // chunk_size)
+    parts = iter(parts)
+    for i in range(m):
+        total = 0
+        for _ in range(per_sum):
+            total = total + next(parts)
+        if sums is None:
+            sums = np.empty(m, dtype=np.asarray(total).dtype)
+        sums[i] = total
+    return sums
 
 
 def sums_of_draws(draw, n, m, chunk_size, progress):
     """``m`` independent sums of ``n`` draws each, drawing in chunks.
 
-    Short sums are drawn as ``(rows, n)`` blocks of about ``chunk_size`` draws and
-    summed by :func:`row_sums`; a sum longer than ``chunk_size`` is accumulated one
-    chunk at a time.
+    The chunks are the shapes of :func:`sum_grid`, each reduced by :func:`block_sums`
+    and released before the next is drawn; :func:`assemble_sums` puts them together.
 
     Parameters
     ----------
@@ -255,26 +395,13 @@ def sums_of_draws(draw, n, m, chunk_size, progress):
     >>> print(sums_of_draws(ones, 5, 3, 4, ProgressBar(15, False, "demo")))
     [5 5 5]
     """
-    sums = None
-    if n <= chunk_size:
-        rows = max(1, chunk_size // n)
-        for r0 in range(0, m, rows):
-            r = min(rows, m - r0)
-            block = row_sums(draw((r, n)))
-            if sums is None:
-                sums = np.empty(m, dtype=block.dtype)
-            sums[r0 : r0 + r] = block
-            progress.update(r * n)
-    else:
-        for i in range(m):
-            total = 0
-            for s0 in range(0, n, chunk_size):
-                size = min(chunk_size, n - s0)
-                x = draw(size)
-                total = total + x.sum(dtype=accumulator(x))
-                progress.update(size)
-            if sums is None:
-                sums = np.empty(m, dtype=np.asarray(total).dtype)
-            sums[i] = total
+
+    def parts():
+        for shape in sum_grid(n, m, chunk_size):
+            part = block_sums(draw(shape))
+            progress.update(math.prod(shape))
+            yield part
+
+    sums = assemble_sums(parts(), n, m, chunk_size)
     progress.close()
     return sums

@@ -17,6 +17,11 @@ and Chebyshev's inequalities (Doob's and Kolmogorov's maximal inequalities) on d
 blocks of draws, so with probability at least ``1 - alpha`` the whole path stays
 inside, not merely each point separately.  Long runs can print a progress bar on
 standard error (``progress=True``).
+
+Given a ``numpy.random.SeedSequence`` as ``rng``, the law of large numbers and the
+central limit theorem draw each chunk from a child stream of its own
+(:mod:`numeric.probability.chunked`), and ``scheduler=`` runs those chunks as dask
+tasks, on a cluster if one is given, with bit-identical results.
 """
 
 from __future__ import annotations
@@ -33,6 +38,11 @@ from numeric.probability.bounds import (
     kolmogorov_distance_sorted,
     maximal_band,
 )
+from numeric.probability.chunked import (
+    check_randomness,
+    chunked_running_sums,
+    chunked_sums_of_draws,
+)
 from numeric.probability.discrete import Bernoulli
 from numeric.probability.results import (
     CentralLimitResult,
@@ -43,7 +53,6 @@ from numeric.probability.sampling import (
     ProgressBar,
     check_scalar_distribution,
     running_sums,
-    sums_of_draws,
 )
 from numeric.validation import check_alpha, check_rng, positive_int, probability_vector
 
@@ -286,6 +295,7 @@ def law_of_large_numbers(
     alpha=0.01,
     chunk_size=_DEFAULT_CHUNK,
     progress=False,
+    scheduler=None,
 ):
     """Running mean of ``n`` i.i.d. draws from ``dist``, with a time-uniform band.
 
@@ -295,8 +305,10 @@ def law_of_large_numbers(
         A scalar-valued distribution with scalar parameters.
     n : int
         Number of draws.
-    rng : numpy.random.Generator
-        Source of randomness.
+    rng : numpy.random.Generator or numpy.random.SeedSequence
+        Source of randomness: one stream, or a seed whose ``i``-th child feeds the
+        ``i``-th chunk of ``chunk_size`` draws (see :mod:`numeric.probability.chunked`),
+        which makes the run the same wherever its chunks are computed.
     checkpoints : None, int or array of int
         Where to record the running mean: every draw by default up to 100,000 draws,
         otherwise 2,000 log-spaced counts (an int asks for that many; an array lists
@@ -307,9 +319,15 @@ def law_of_large_numbers(
     alpha : float, default 0.01
         The band holds at every ``n`` at once with probability ``>= 1 - alpha``.
     chunk_size : int
-        Draws per step; memory use is a few times ``chunk_size`` values.
+        Draws per step; memory use is a few times ``chunk_size`` values (per worker,
+        with a scheduler).
     progress : bool, default False
         Print a progress bar on standard error.
+    scheduler : None, distributed.Client or str
+        None runs here.  Otherwise ``rng`` must be a ``SeedSequence`` and the chunks
+        run as dask tasks on this ``distributed.Client`` (or dask's ``"threads"``,
+        ``"processes"``, ``"synchronous"`` scheduler, or ``"distributed"``: the
+        default client); the result is bit-identical to ``scheduler=None``.
 
     Returns
     -------
@@ -327,7 +345,7 @@ def law_of_large_numbers(
     owner = "law_of_large_numbers"
     dist = check_scalar_distribution(dist, owner)
     n = positive_int(n, "n", owner)
-    rng = check_rng(rng, owner)
+    rng = check_randomness(rng, scheduler, progress, owner)
     alpha = check_alpha(alpha, owner)
     chunk_size = positive_int(chunk_size, "chunk_size", owner)
     if bound not in ("auto", "hoeffding", "chebyshev"):
@@ -345,7 +363,7 @@ def law_of_large_numbers(
         )
     cps = _checkpoints(n, checkpoints, owner)
     bar = ProgressBar(n, progress, owner)
-    sums = running_sums(lambda size: dist.draw(size, rng), n, cps, chunk_size, bar)
+    sums = chunked_running_sums(dist, rng, n, cps, chunk_size, bar, scheduler)
     scale = hi - lo if bound == "hoeffding" else float(dist.std())
     band = maximal_band(cps, n, alpha, kind=bound, scale=scale)
     return LawOfLargeNumbersResult(
@@ -366,7 +384,15 @@ def law_of_large_numbers(
 
 
 def central_limit(
-    dist, n, m, rng, *, alpha=0.01, chunk_size=_DEFAULT_CHUNK, progress=False
+    dist,
+    n,
+    m,
+    rng,
+    *,
+    alpha=0.01,
+    chunk_size=_DEFAULT_CHUNK,
+    progress=False,
+    scheduler=None,
 ):
     """``m`` standardised sums of ``n`` draws, compared with N(0, 1).
 
@@ -384,14 +410,18 @@ def central_limit(
         Draws per sum.
     m : int
         Number of sums.
-    rng : numpy.random.Generator
-        Source of randomness.
+    rng : numpy.random.Generator or numpy.random.SeedSequence
+        Source of randomness: one stream, or a seed whose ``i``-th child feeds the
+        ``i``-th chunk (as in :func:`law_of_large_numbers`).
     alpha : float, default 0.01
         Error probability of the DKW part of the bound.
     chunk_size : int
-        Draws per step (memory: the ``m`` sums plus a few chunks).
+        Draws per step (memory: the ``m`` sums plus a few chunks; with a scheduler,
+        one chunk per worker task and the ``m`` sums here).
     progress : bool, default False
         Print a progress bar on standard error.
+    scheduler : None, distributed.Client or str
+        Where the chunks run, as in :func:`law_of_large_numbers` (same result).
 
     Returns
     -------
@@ -412,7 +442,7 @@ def central_limit(
     dist = check_scalar_distribution(dist, owner)
     n = positive_int(n, "n", owner)
     m = positive_int(m, "m", owner)
-    rng = check_rng(rng, owner)
+    rng = check_randomness(rng, scheduler, progress, owner)
     alpha = check_alpha(alpha, owner)
     chunk_size = positive_int(chunk_size, "chunk_size", owner)
     mean = float(dist.mean())
@@ -420,7 +450,7 @@ def central_limit(
     if not sd > 0:
         raise ValueError(f"{owner}: {dist!r} has zero variance; sums do not spread")
     bar = ProgressBar(n * m, progress, owner)
-    sums = sums_of_draws(lambda shape: dist.draw(shape, rng), n, m, chunk_size, bar)
+    sums = chunked_sums_of_draws(dist, rng, n, m, chunk_size, bar, scheduler)
     z = (sums - n * mean) / (sd * math.sqrt(n))
     z.sort()  # in place: z is ours, and a sorted copy would cost another m floats
     distance = kolmogorov_distance_sorted(z, special.ndtr)

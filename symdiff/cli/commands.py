@@ -32,7 +32,7 @@ from symdiff.cli.output import (
     signature,
 )
 from symdiff.cli.parser import EXIT_MISMATCH, EXIT_OK, UsageError
-from symdiff.codegen import export_module
+from symdiff.codegen import export_c, export_module
 from symdiff.core.expr import Symbol
 from symdiff.core.traverse import count_nodes
 from symdiff.diff import diff, grad, hessian
@@ -166,14 +166,20 @@ def cmd_simplify(args):
 
 
 def cmd_export(args):
-    """``symdiff export EXPR [--wrt X,Y] [--hessian] [--name F] [-o FILE]``."""
+    """``symdiff export EXPR [--wrt X,Y] [--hessian] [--name F] [--target T] [-o F]``"""
     expr, wrt = _scalar_expression_and_wrt(args, "export")
     symbols = ordered_symbols(expr, wrt)
     name = args.name
     functions = {name: expr, f"grad_{name}": grad(expr, wrt) if wrt else ()}
     if args.hessian:
         functions[f"hess_{name}"] = hessian(expr, wrt) if wrt else ()
-    source = export_module(functions, symbols)
+    source = _export_source(args, functions, symbols)
+    if args.target == "c":
+        calls = ", ".join(f"{f}" for f in functions)
+        header = args.output[:-2] + ".h" if args.output.endswith(".c") else ""
+        data = {"path": args.output, "header": header, "functions": list(functions)}
+        print_result(data, [f"wrote {args.output} and {header}: {calls}"], args.json)
+        return EXIT_OK
     if args.output is None or args.output == "-":
         if args.json:
             print_result({"functions": list(functions), "source": source}, [], True)
@@ -189,6 +195,26 @@ def cmd_export(args):
     calls = ", ".join(f"{f}({signature(symbols)})" for f in functions)
     print_result(data, [f"wrote {args.output}: {calls}"], args.json)
     return EXIT_OK
+
+
+def _export_source(args, functions, symbols):
+    """The exported text for ``--target`` (C: written here, to -o and its header)."""
+    target = args.target
+    try:
+        if target != "c":
+            return export_module(functions, symbols, target=target)
+        out = args.output
+        if out is None or out == "-" or not out.endswith(".c"):
+            raise UsageError("--target c writes FILE.c and FILE.h: give -o FILE.c")
+        try:
+            export_c(functions, symbols, out)
+        except OSError as exc:
+            raise UsageError(f"cannot write {out!r}: {exc.strerror or exc}") from None
+        return None
+    except ImportError as exc:  # an optional dependency of the target
+        raise UsageError(str(exc)) from None
+    except NotImplementedError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def _write_text(path, text):

@@ -92,6 +92,13 @@ def _add_export_command(commands):
     )
     export.add_argument("--name", default="f", help="function name (default f)")
     export.add_argument(
+        "--target",
+        choices=("numpy", "array_api", "numba", "c"),
+        default="numpy",
+        help="numpy (default), array_api (any array namespace), numba (compiled "
+        "loops) or c (C99 source and header: needs -o FILE.c)",
+    )
+    export.add_argument(
         "-o",
         "--output",
         metavar="FILE",

@@ -4,6 +4,8 @@ Modules, bottom to top: ``source`` (text only: literals, operand parentheses, li
 layout, the helpers generated code calls), ``writer`` (:class:`ModuleWriter`, which
 writes the functions; checks of arguments and names; output structures), then the two
 entry points ``lambdify`` (compile in this process) and ``export`` (a module's text).
+``targets/`` holds the other targets (array API, numba, C: ``export_c``), each from
+the same writer or the same op templates.
 
 Examples
 --------
@@ -16,6 +18,7 @@ Examples
 
 from symdiff.codegen.export import export_module
 from symdiff.codegen.lambdify import lambdify
+from symdiff.codegen.targets.c import export_c
 from symdiff.codegen.writer import code_names
 
-__all__ = ["code_names", "export_module", "lambdify"]
+__all__ = ["code_names", "export_c", "export_module", "lambdify"]

@@ -31,7 +31,7 @@ _DOC_EXPR_CHARS = 400  # expressions are quoted in docstrings up to this length
 _MAX_FUNCTION_NAME = 60
 
 
-def export_module(functions, args, path=None, *, dtype="float64"):
+def export_module(functions, args, path=None, *, dtype="float64", target="numpy"):
     """Write a standalone Python module (numpy only) computing the given functions.
 
     Parameters
@@ -45,6 +45,10 @@ def export_module(functions, args, path=None, *, dtype="float64"):
         Where to write the module (UTF-8).  The source is returned either way.
     dtype : numpy dtype, optional
         Floating dtype of the computation (``float64`` by default).
+    target : {"numpy", "array_api", "numba"}, optional
+        ``"array_api"``: the functions take ``xp=`` (or infer the namespace with
+        ``array_api_compat``, imported if installed); ``"numba"``: compiled loops
+        (``numba.njit(cache=True)``).  C source: :func:`symdiff.export_c`.
 
     Returns
     -------
@@ -68,8 +72,22 @@ def export_module(functions, args, path=None, *, dtype="float64"):
     dt = check_dtype(dtype, owner)
     args = check_args(args, owner)
     _check_functions(functions, owner)
+    if target != "numpy":
+        from symdiff.codegen.targets.modules import export_target
+
+        source = export_target(target, functions, args, dt)
+    else:
+        source = _numpy_module(functions, args, dt)
+    if path is not None:
+        with open(path, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(source)
+    return source
+
+
+def _numpy_module(functions, args, dt):
+    """The numpy module's source."""
     names = code_names(args)
-    writer = ModuleWriter(dt, export=True, owner=owner)
+    writer = ModuleWriter(dt, export=True, owner="export_module")
     bodies = []
     with paused_gc():
         for fname, outputs in functions.items():
@@ -77,11 +95,7 @@ def export_module(functions, args, path=None, *, dtype="float64"):
             if len(doc) > WIDTH:
                 doc = '    """See the module docstring."""'
             bodies.append(writer.write_function(fname, args, names, outputs, [doc]))
-        source = _module_text(writer, functions, args, names, bodies)
-    if path is not None:
-        with open(path, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(source)
-    return source
+        return _module_text(writer, functions, args, names, bodies)
 
 
 def _check_functions(functions, owner):

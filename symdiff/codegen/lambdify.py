@@ -17,7 +17,7 @@ __all__ = ["LambdifiedFunction", "lambdify"]
 _serial = itertools.count()  # numbers the generated sources' file names
 
 
-def lambdify(args, outputs, *, dtype="float64"):
+def lambdify(args, outputs, *, dtype="float64", backend="numpy"):
     """Compile expressions to a vectorized numpy function.
 
     The generated code has one assignment per shared node of the DAG, in topological
@@ -36,6 +36,10 @@ def lambdify(args, outputs, *, dtype="float64"):
     dtype : numpy dtype, optional
         Floating (or complex) dtype of the computation: inputs are converted to it and
         constants are written in it.  ``float64`` by default.
+    backend : {"numpy", "array_api", "numba"}, optional
+        ``"array_api"``: code for any array-API namespace (torch, JAX, CuPy, dask...;
+        the function takes ``xp=`` or infers it from the arguments); ``"numba"``:
+        compiled loops over the points (needs numba).  See ``docs/codegen.md``.
 
     Returns
     -------
@@ -68,6 +72,10 @@ def lambdify(args, outputs, *, dtype="float64"):
     <BLANKLINE>
     """
     with paused_gc():
+        if backend != "numpy":
+            from symdiff.codegen.targets import lambdify_target
+
+            return lambdify_target(backend, args, outputs, dtype)
         return _lambdify(args, outputs, dtype)
 
 

@@ -227,7 +227,8 @@ def _unslice_code(node, names):
         return f"np.pad({names[0]}, {pad})"
     stop = "" if p["stop"] is None else p["stop"]
     eye = (
-        f"np.eye({p['size']}, dtype={names[0]}.dtype)[{p['start']}:{stop}:{p['step']}]"
+        f"np.eye({p['size']}, dtype={names[0]}.dtype)"
+        f"[{p['start']}:{stop}:{p['step']}, :]"  # all axes named: the array API's rule
     )
     return f"np.moveaxis(np.moveaxis({names[0]}, {ax}, -1) @ {eye}, -1, {ax})"
 

@@ -1,0 +1,187 @@
+"""The source of the helper functions array-API code calls (written into modules).
+
+Each helper takes the namespace ``xp`` first; together they fill the few places where
+numpy's functions (which the op rows' templates name) and the array API standard
+differ.  They are source text, so an exported module carries them and needs only
+numpy (and, optionally, ``array_api_compat``).
+"""
+
+from __future__ import annotations
+
+__all__ = ["HELPERS", "helper_sources"]
+
+_NAMESPACE = '''\
+def _namespace(*args):
+    """The array namespace of the arguments (numpy's when none is an array)."""
+    arrays = [a for a in args if not isinstance(a, (int, float, complex))]
+    if _compat is None:
+        return np
+    return _compat.array_namespace(*(arrays or [np.zeros(0)]))
+'''
+
+_SHAPES = '''\
+def _shape(a):
+    return tuple(a.shape)
+
+
+def _ndim(a):
+    return len(a.shape)
+
+
+def _broadcast_shapes(*shapes):
+    """numpy.broadcast_shapes for tuples (an unknown size, None or nan, stays)."""
+    k = max((len(s) for s in shapes), default=0)
+    out = []
+    for i in range(-k, 0):
+        sizes = {s[i] for s in shapes if len(s) >= -i and s[i] != 1}
+        if len(sizes) > 1:
+            raise ValueError(f"shapes {shapes} do not broadcast")
+        out.append(sizes.pop() if sizes else 1)
+    return tuple(out)
+'''
+
+_ARG = '''\
+def _arg(xp, dtype, value, shape, name):
+    """A tensor argument as an array; extra leading dimensions are a batch."""
+    value = xp.asarray(value, dtype=dtype)
+    k = len(shape)
+    if len(value.shape) < k or tuple(value.shape[len(value.shape) - k :]) != shape:
+        raise ValueError(
+            f"argument {name} must have shape {shape} (or a batch of them, with "
+            f"extra leading dimensions), got shape {tuple(value.shape)}"
+        )
+    return value
+'''
+
+_FULL = '''\
+def _full(xp, value, shape):
+    """An output with the arguments' broadcast shape (copied only if it lacks some)."""
+    if tuple(value.shape) == shape:
+        return value
+    return value + xp.zeros(shape, dtype=value.dtype)
+
+
+def _fill(xp, shape, value, dtype):
+    return xp.asarray(value, dtype=dtype) + xp.zeros(shape, dtype=dtype)
+'''
+
+_SCALAR = '''\
+def _typed(xp, dtype, value):
+    return xp.asarray(value, dtype=dtype)
+
+
+def _bin(xp, fn, a, b):
+    """fn(a, b) where one of a, b may be a Python number."""
+    if isinstance(a, (int, float)):
+        a = xp.asarray(a, dtype=b.dtype)
+    if isinstance(b, (int, float)):
+        b = xp.asarray(b, dtype=a.dtype)
+    return fn(a, b)
+
+
+def _heaviside(xp, x, at0):
+    step = xp.astype(x > 0, x.dtype) + xp.astype(x == 0, x.dtype) * at0
+    return xp.where(x == x, step, x)
+'''
+
+_AXES = '''\
+def _expand_dims(xp, a, axes):
+    """Insert axes of length 1 at the (negative) positions ``axes``."""
+    shape = list(a.shape)
+    k = len(shape) + len(axes)
+    for ax in sorted(ax % k for ax in axes):
+        shape.insert(ax, 1)
+    return xp.reshape(a, tuple(shape))
+
+
+def _swapaxes(xp, a, i, j):
+    return xp.matrix_transpose(a)
+
+
+def _flip(xp, a, axis):
+    return xp.flip(a, axis=axis)
+
+
+def _take(xp, a, index, axis):
+    """Entry ``index`` along the (negative) ``axis``: batch axes lead."""
+    return a[(..., index) + (slice(None),) * (-axis - 1)]
+
+
+def _diagonal(xp, a, axis1, axis2):
+    return xp.linalg.diagonal(a)
+
+
+def _trace(xp, a, axis1, axis2):
+    return xp.linalg.trace(a)
+'''
+
+_ERF = '''\
+def _erf(xp, x):
+    """erf by the namespace's own function where it has one, else by a series."""
+    if _compat is not None:
+        if _compat.is_torch_namespace(xp):
+            import torch
+
+            return torch.special.erf(x)
+        if _compat.is_jax_namespace(xp):
+            import jax.scipy.special
+
+            return jax.scipy.special.erf(x)
+        if _compat.is_numpy_namespace(xp) or _compat.is_dask_namespace(xp):
+            try:
+                import scipy.special
+            except ImportError:  # the series below is as accurate
+                return _erf_series(xp, x)
+            if _compat.is_dask_namespace(xp):
+                return x.map_blocks(scipy.special.erf)
+            return scipy.special.erf(x)
+        if _compat.is_cupy_namespace(xp):
+            import cupyx.scipy.special
+
+            return cupyx.scipy.special.erf(x)
+    return _erf_series(xp, x)
+
+
+def _erf_series(xp, x):
+    """The error function from the standard's functions (relative error < 1e-15).
+
+    |x| < 2.5: erf(x) = 2/sqrt(pi) exp(-x**2) sum_n 2**n x**(2n+1) / (2n+1)!!;
+    otherwise 1 - exp(-x**2) / (sqrt(pi) t), t a continued fraction.
+    """
+    ax = xp.abs(x)
+    small = ax < 2.5
+    s = xp.where(small, ax, xp.zeros_like(ax))
+    s2 = 2.0 * s * s
+    acc = xp.ones_like(s)
+    for n in range(40, 0, -1):
+        acc = 1.0 + acc * s2 / (2 * n + 1)
+    series = 1.1283791670955126 * xp.exp(-s * s) * s * acc
+    c = xp.where(small, xp.full_like(ax, 2.5), xp.clip(ax, max=30.0))
+    t = c
+    for k in range(30, 0, -1):
+        t = c + 0.5 * k / t
+    tail = 1.0 - xp.exp(-c * c) / (1.7724538509055159 * t)
+    return xp.sign(x) * xp.where(small, series, tail)
+'''
+
+# helper group -> its source; a generated call names the group it needs
+HELPERS = {
+    "namespace": _NAMESPACE,
+    "shapes": _SHAPES,
+    "arg": _ARG,
+    "full": _FULL,
+    "scalar": _SCALAR,
+    "axes": _AXES,
+    "erf": _ERF,
+}
+
+
+def helper_sources(groups):
+    """The source of the helper groups ``groups`` in a fixed order.
+
+    Examples
+    --------
+    >>> print(helper_sources({"shapes"}).splitlines()[0])
+    def _shape(a):
+    """
+    return "\n\n".join(HELPERS[g].rstrip("\n") + "\n" for g in HELPERS if g in groups)
