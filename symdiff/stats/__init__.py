@@ -1,0 +1,27 @@
+"""Statistics on symbolic log-densities: score, Fisher information, exact-gradient MLE.
+
+``import symdiff.stats`` (it is not loaded by ``import symdiff``).
+
+Examples
+--------
+>>> import numpy as np
+>>> from symdiff import stats
+>>> r = stats.fit("poisson", [0, 1, 2, 5])
+>>> round(r.params["rate"], 6)
+2.0
+"""
+
+from symdiff.stats.families import FAMILIES, Family, family_of, log_density
+from symdiff.stats.fit import FitResult, fit
+from symdiff.stats.likelihood import data_symbol, log_likelihood
+
+__all__ = [
+    "FAMILIES",
+    "Family",
+    "FitResult",
+    "data_symbol",
+    "family_of",
+    "fit",
+    "log_density",
+    "log_likelihood",
+]
