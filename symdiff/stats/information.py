@@ -53,7 +53,8 @@ def _finish(exprs, subs, numeric):
     if exprs and isinstance(exprs[0], tuple):  # a matrix: evaluated flat, reshaped
         k = len(exprs)
         flat = [as_expr(e) for row in exprs for e in row]
-        return np.array(evaluate(flat, subs), dtype=float).reshape(k, k)
+        # + 0.0: an exact zero prints as 0, not -0
+        return np.array(evaluate(flat, subs), dtype=float).reshape(k, k) + 0.0
     return np.array(evaluate(list(exprs), subs), dtype=float)
 
 
