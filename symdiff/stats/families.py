@@ -188,7 +188,9 @@ FAMILIES = {
             ("a", "b"),
             ("positive", "positive"),
             lambda x, p: (
-                (p["a"] - 1) * log(x) + (p["b"] - 1) * log1p(-x) - betaln(p["a"], p["b"])
+                (p["a"] - 1) * log(x)
+                + (p["b"] - 1) * log1p(-x)
+                - betaln(p["a"], p["b"])
             ),
             lambda p: _stats().beta(p["a"], p["b"]),
             _beta_start,

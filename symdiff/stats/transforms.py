@@ -34,7 +34,7 @@ def to_natural(constraint, u):
 
 
 def to_unconstrained(constraint, value):
-    """The unconstrained value of a number ``value`` (the inverse of :func:`to_natural`).
+    """The unconstrained value of the number ``value`` (inverse of :func:`to_natural`).
 
     Examples
     --------
