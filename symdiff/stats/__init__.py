@@ -13,6 +13,7 @@ Examples
 
 from symdiff.stats.families import FAMILIES, Family, family_of, log_density
 from symdiff.stats.fit import FitResult, fit
+from symdiff.stats.information import fisher_information, observed_information, score
 from symdiff.stats.likelihood import data_symbol, log_likelihood
 
 __all__ = [
@@ -21,7 +22,10 @@ __all__ = [
     "FitResult",
     "data_symbol",
     "family_of",
+    "fisher_information",
     "fit",
     "log_density",
     "log_likelihood",
+    "observed_information",
+    "score",
 ]
