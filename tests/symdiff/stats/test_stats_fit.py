@@ -165,3 +165,18 @@ def test_bad_input_is_named():
         fit("uniform", [0.1, 0.5])
     with pytest.raises(ValueError, match="method must be one of"):
         fit("normal", [1.0, 2.0], method="bfgs")
+
+
+def test_newton_cg_and_a_numeric_instance_give_the_same_estimates():
+    from numeric.distributions import Binomial
+
+    rng = np.random.default_rng(3)
+    d = rng.gamma(3.0, 2.0, 400)
+    a, b = fit("gamma", d), fit("gamma", d, method="newton-cg")
+    assert b.success
+    for k in ("shape", "scale"):
+        assert b.params[k] == pytest.approx(a.params[k], rel=1e-6)
+    counts = rng.binomial(12, 0.4, 300).astype(float)
+    r = fit(Binomial(12, 0.5), counts)  # the instance supplies n; p is estimated
+    assert r.params["n"] == 12
+    assert r.params["p"] == pytest.approx(counts.mean() / 12, rel=1e-8)
