@@ -269,20 +269,25 @@ def family_of(family):
     """
     if isinstance(family, Family):
         return family, {}
-    values = {}
     if isinstance(family, str):
         key = family
     elif isinstance(family, type):
         key = family.__name__
     else:
         key = type(family).__name__
-        raw = getattr(family, "params", None)
-        if isinstance(raw, dict):
-            values = {k: float(np.asarray(v)) for k, v in raw.items()}
     key = key.lower().replace("_", "").replace(" ", "")
+    if key in ("categorical", "multinomial", "multivariatenormal", "mvnormal"):
+        raise ValueError(
+            f"{key} is a vector family: use symdiff.stats.categorical_log_pmf, "
+            "multinomial_log_pmf or mvnormal_log_pdf (and fit_closed_form)"
+        )
     if key not in _BY_NAME:
         known = ", ".join(sorted(FAMILIES))
         raise ValueError(f"unknown distribution family {family!r}; known: {known}")
+    raw = getattr(family, "params", None)
+    values = {}
+    if not isinstance(family, (str, type)) and isinstance(raw, dict):
+        values = {k: float(np.asarray(v)) for k, v in raw.items()}
     return _BY_NAME[key], values
 
 

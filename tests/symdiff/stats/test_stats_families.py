@@ -78,6 +78,10 @@ def test_every_numeric_family_is_known_and_instances_carry_parameters():
         "Normal",
         "Uniform",
         "Exponential",
+        "Gamma",
+        "Beta",
+        "StudentT",
+        "LogNormal",
     ]
     for n in names:
         assert family_of(getattr(nd, n))[0] is family_of(n)[0]
@@ -85,6 +89,18 @@ def test_every_numeric_family_is_known_and_instances_carry_parameters():
     assert fam is FAMILIES["normal"] and values == {"mu": 1.0, "sigma": 2.0}
     e = log_density(nd.Normal(1.0, 2.0), x)
     assert np.isclose(evaluate(e, {x: 0.5}), ss.norm(1, 2).logpdf(0.5))
+    # the parameter names of the numeric classes are the families' names
+    for d in (
+        nd.Gamma(2.0, 3.0),
+        nd.Beta(2.0, 0.5),
+        nd.StudentT(3.0, 1.0, 2.0),
+        nd.LogNormal(0.5, 0.7),
+    ):
+        pts = np.array([0.1, 0.5, 0.9])
+        got = evaluate(log_density(d, x), {x: pts})
+        np.testing.assert_allclose(got, d.to_scipy().logpdf(pts), rtol=1e-10)
+    with pytest.raises(ValueError, match="vector family.*categorical_log_pmf"):
+        family_of(nd.Categorical([0.5, 0.5]))
 
 
 def test_bad_family_and_parameters_are_named():
