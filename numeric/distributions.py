@@ -1,9 +1,11 @@
 """Probability distributions with exact densities, quantiles, moments and sampling.
 
-Nine families cover the distributions of d2l's probability chapter and maths appendix:
+Thirteen families cover the distributions of d2l's probability chapter and maths
+appendix, and the usual ones of maximum likelihood:
 :class:`Bernoulli`, :class:`Binomial`, :class:`Poisson`, :class:`DiscreteUniform` (both
 ends included), :class:`Categorical` and :class:`Multinomial` are discrete;
-:class:`Normal`, :class:`Uniform` and :class:`Exponential` are continuous.  Parameters
+:class:`Normal`, :class:`Uniform`, :class:`Exponential`, :class:`Gamma`,
+:class:`Beta`, :class:`StudentT` and :class:`LogNormal` are continuous.  Parameters
 may be arrays: they broadcast against each other (the *batch shape*) and against the
 points at which a method is evaluated, as in numpy.  Sampling always takes an explicit
 ``numpy.random.Generator``; nothing here touches numpy's global random state.
@@ -14,7 +16,15 @@ This module is the public path; the code lives in :mod:`numeric.probability`
 (``infrastructure``, ``discrete`` and ``continuous``).
 """
 
-from numeric.probability.continuous import Exponential, Normal, Uniform
+from numeric.probability.continuous import (
+    Beta,
+    Exponential,
+    Gamma,
+    LogNormal,
+    Normal,
+    StudentT,
+    Uniform,
+)
 from numeric.probability.discrete import (
     Bernoulli,
     Binomial,
@@ -42,4 +52,8 @@ __all__ = [
     "Normal",
     "Uniform",
     "Exponential",
+    "Gamma",
+    "Beta",
+    "StudentT",
+    "LogNormal",
 ]

@@ -60,6 +60,8 @@ TENSOR_EXAMPLES = {
     "det": [det(B)],
     "logdet": [logdet(B)],
     "solve": [solve(B, v)],
+    # the first operand is an integer order
+    "polygamma": [apply("polygamma", 0, x), apply("polygamma", 2, x + y)],
 }
 
 
