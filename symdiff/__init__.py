@@ -46,6 +46,22 @@ from symdiff.constructors.elementwise import (
     tan,
     tanh,
 )
+from symdiff.constructors.functions import (  # issue 12's elementwise functions
+    acosh,
+    asinh,
+    atan2,
+    atanh,
+    ceil,
+    clip,
+    erfc,
+    exp2,
+    floor,
+    hypot,
+    log2,
+    log10,
+    logaddexp,
+    round,  # shadows the builtin, as numpy's does
+)
 from symdiff.constructors.tensor import (  # sum, max, min shadow builtins, as in numpy
     concatenate,
     cumsum,
@@ -158,4 +174,20 @@ __all__ = [
     "trace",
     "transpose",
     "vjp",
+]
+__all__ += [  # issue 12: the ML op library
+    "acosh",
+    "asinh",
+    "atan2",
+    "atanh",
+    "ceil",
+    "clip",
+    "erfc",
+    "exp2",
+    "floor",
+    "hypot",
+    "log10",
+    "log2",
+    "logaddexp",
+    "round",
 ]

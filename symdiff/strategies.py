@@ -46,6 +46,8 @@ def _wrap(op, u):
         return u**2 + 1
     if domain == "open_unit":
         return apply("tanh", u) / 2
+    if domain == "above_one":  # away from 1, where acosh' is infinite
+        return u**2 + 2
     if op == "tan":
         return apply("tanh", u)  # stays inside (-pi/2, pi/2)
     return u

@@ -236,7 +236,7 @@ def _from_sympy_node(sp, s, args, symbols):
         return apply("heaviside", x) + Fraction(int(h0.p), int(h0.q)) * (
             1 - apply("abs", apply("sign", x))
         )
-    name = {"Abs": "abs", "asin": "asin", "acos": "acos", "atan": "atan"}.get(
+    name = {"Abs": "abs", "ceiling": "ceil"}.get(
         type(s).__name__, type(s).__name__
     )
     if name in OPS and OPS[name].infix is None and OPS[name].arity == len(args):

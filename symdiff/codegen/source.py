@@ -79,7 +79,7 @@ _HELPER_TEMPLATES = {
     "_full": _FULL_SOURCE,
 }
 # ops whose code calls a helper that the generated code must define (numpy has no erf)
-HELPER_OF_OP = {"erf": "_erf"}
+HELPER_OF_OP = {"erf": "_erf", "erfc": "_erf"}
 
 
 def helper_source(name, dtype_name):

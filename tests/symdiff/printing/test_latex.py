@@ -60,6 +60,7 @@ TENSOR_EXAMPLES = {
     "det": [det(B)],
     "logdet": [logdet(B)],
     "solve": [solve(B, v)],
+    "clip": [apply("clip", x, y, 1)],
 }
 
 
