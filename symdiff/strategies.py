@@ -25,6 +25,7 @@ def _hypothesis_strategies():
         ) from None
     return strategies
 
+
 _SKIP = {"pi"}  # leaves that are drawn as constants instead
 
 

@@ -403,9 +403,7 @@ for _name, _f, _doc, _latex in (
         lambda n: (None,),
         smooth=False,
         latex=_latex or r"\operatorname{{round}}\left({0}\right)",
-        sympy={"ceil": lambda n, a: lazy.sympy().ceiling(a), "round": False}.get(
-            _name
-        ),
+        sympy={"ceil": lambda n, a: lazy.sympy().ceiling(a), "round": False}.get(_name),
         code=f"np.{_name}({{0}})",
     )
 
