@@ -260,7 +260,9 @@ _fn(
     lambda n: (apply("sigmoid", n.args[0]),),
     latex=r"\operatorname{{softplus}}\left({0}\right)",
     sympy=lambda n, a: _sympy_function("softplus")(a),
-    code="np.logaddexp(0.0, {0})",
+    # as exact as logaddexp(0, x) and 2.5x faster (numpy's logaddexp is slow): the
+    # logistic loss's per-call time is mostly this (benchmarks/models.py)
+    code="np.maximum({0}, 0.0) + np.log1p(np.exp(-np.abs({0})))",
 )
 _fn(
     "erf",
