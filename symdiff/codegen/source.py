@@ -53,6 +53,12 @@ def _erf(x):
 _ARG_SOURCE = '''\
 def _arg(value, shape, name):
     """A tensor argument as an array; extra leading dimensions are a batch."""
+    if (
+        value.__class__ is np.ndarray
+        and value.dtype.type is {dtype}
+        and value.shape == shape
+    ):  # the usual call (an optimizer's point, the data): nothing to convert
+        return value
     value = np.asarray(value, dtype={dtype})
     k = len(shape)
     if value.ndim < k or value.shape[value.ndim - k :] != shape:
