@@ -181,3 +181,71 @@ def test_tensor_gradients_agree_with_numpy_at_random_points(w, b):
 def test_shape_declared_for_a_scalar_expression_is_scalar(capsys):
     data = run_json(capsys, "grad", "b**2", "--shape", "b=", "--at", "b=3")
     assert data["gradient_value"] == [6.0]
+
+
+# -- named dimensions: the number of rows comes from the data ----------------------
+
+
+def _named_dims():
+    from symdiff import Symbol
+
+    try:
+        Symbol("X", shape=("n", 2))
+    except (ValueError, TypeError):
+        return False
+    return True
+
+
+named = pytest.mark.skipif(
+    not _named_dims(), reason="named dimensions (issue 12, part A) are not available"
+)
+MEAN_LOSS = "sum(softplus(X@w) - y*(X@w))/n"
+NAMED = ["--shape", "X=n,2", "--shape", "w=2", "--shape", "y=n"]
+
+
+@named
+@pytest.mark.parametrize("rows", [1, 3, 6])
+def test_a_named_dimension_takes_its_size_from_the_data(capsys, rows):
+    rng = np.random.default_rng(rows)
+    X, w = rng.normal(size=(rows, 2)), rng.normal(size=2)
+    y = (rng.random(rows) < 0.5).astype(float)
+    at = f"X={X.tolist()}, w={w.tolist()}, y={y.tolist()}"
+    data = run_json(capsys, "grad", MEAN_LOSS, *NAMED, "--wrt", "w", "--at", at)
+    p = _sigmoid(X @ w)
+    np.testing.assert_allclose(data["gradient_value"][0], (p - y) @ X / rows)
+    want = np.mean(np.logaddexp(0, X @ w) - y * (X @ w))
+    np.testing.assert_allclose(data["value"], want, rtol=1e-13)
+
+
+@named
+def test_rows_that_disagree_name_the_dimension(capsys):
+    at = "X=[[1,2],[3,4],[5,6]], w=[1,2], y=[1,0]"
+    status, _, err = run(capsys, "grad", MEAN_LOSS, *NAMED, "--at", at)
+    assert status == 2 and "dimension n is 3 in X but 2 in y" in err
+
+
+@named
+def test_a_name_cannot_be_a_symbol_and_a_dimension(capsys):
+    status, _, err = run(capsys, "grad", "sum(X)", "--shape", "X=n", "--shape", "n=")
+    assert status == 2 and "n is both a symbol and a dimension" in err
+
+
+@named
+def test_export_with_a_named_dimension_takes_any_number_of_rows(capsys, tmp_path):
+    path = tmp_path / "model.py"
+    status, _, err = run(
+        capsys, "export", MEAN_LOSS, *NAMED, "--wrt", "w", "--hessian", "-o", str(path)
+    )
+    assert status == 0, err
+    namespace = {}
+    exec(path.read_text(), namespace)
+    rng = np.random.default_rng(0)
+    w = rng.normal(size=2)
+    for rows in (5, 200):
+        X = rng.normal(size=(rows, 2))
+        y = (rng.random(rows) < 0.5).astype(float)
+        p = _sigmoid(X @ w)
+        (g,) = namespace["grad_f"](w, X, y)
+        np.testing.assert_allclose(g, (p - y) @ X / rows, rtol=1e-12)
+        ((h,),) = namespace["hess_f"](w, X, y)
+        np.testing.assert_allclose(h, X.T @ (X * (p * (1 - p))[:, None]) / rows)
