@@ -62,6 +62,7 @@ from symdiff.constructors.functions import (  # issue 12's elementwise functions
     logaddexp,
     round,  # shadows the builtin, as numpy's does
 )
+from symdiff.constructors.ml import log_softmax, logsumexp, softmax
 from symdiff.constructors.tensor import (  # sum, max, min shadow builtins, as in numpy
     concatenate,
     cumsum,
@@ -189,5 +190,8 @@ __all__ += [  # issue 12: the ML op library
     "log10",
     "log2",
     "logaddexp",
+    "log_softmax",
+    "logsumexp",
     "round",
+    "softmax",
 ]

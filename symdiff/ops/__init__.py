@@ -9,6 +9,7 @@ Importing this package fills :data:`OPS` (the schema is :mod:`symdiff.core.spec`
 ``indexing``       take, slice, unslice
 ``reductions``     sum, prod, max, min, norm, cumsum
 ``linalg``         matmul, diag, diagonal, trace, inv, det, logdet, solve
+``ml``             logsumexp, softmax, log_softmax
 ``util``           helpers the rows share (zeros, identity, unbroadcast, axes)
 =================  ==============================================================
 
@@ -25,6 +26,7 @@ from symdiff.ops import (  # noqa: F401  (each module adds its rows to OPS)
     elementwise,
     indexing,
     linalg,
+    ml,
     reductions,
     structural,
 )

@@ -199,6 +199,24 @@ _TENSOR_LAYOUTS = {
     ),
 }
 
+# -- issue 12: the ML op library ------------------------------------------------------
+
+
+def _one_axis_text(node):
+    r"""``\mathrm{axis}\,0`` unless the op works along its default, the last axis."""
+    if "axis" not in node.params:
+        return ""
+    return r"\mathrm{axis}\," + str(node.args[0].ndim + node.params["axis"])
+
+
+_TENSOR_LAYOUTS.update(
+    {
+        "logsumexp": _called("logsumexp", _axes_text),
+        "softmax": _called("softmax", _one_axis_text),
+        "log_softmax": _called("log\\_softmax", _one_axis_text),
+    }
+)
+
 
 def _matrix(items):
     """A tuple of expressions as a column, a tuple of tuples as a matrix."""
