@@ -23,9 +23,17 @@ BINARY = (
     "hypot",
     "logaddexp",
 )
-TERNARY = ("clip",)
+TERNARY = ("clip", "where")
+COMPARISONS = (
+    "less",
+    "less_equal",
+    "greater",
+    "greater_equal",
+    "equal",
+    "not_equal",
+)
 
-__all__ = [*UNARY, *BINARY, *TERNARY]
+__all__ = [*UNARY, *BINARY, *TERNARY, *COMPARISONS]
 
 
 def asinh(x):
@@ -331,3 +339,191 @@ def clip(x, lo, hi):
     1.0
     """
     return apply("clip", x, lo, hi)
+
+
+def less(a, b):
+    """Elementwise mask ``a < b`` (numpy booleans when evaluated); derivative 0.
+
+    ``a < b`` on expressions builds the same node.
+
+    Parameters
+    ----------
+    a, b : Expr, number or array
+        They broadcast.
+
+    Returns
+    -------
+    Expr
+
+    Examples
+    --------
+    >>> from symdiff import Symbol, evaluate, less
+    >>> x = Symbol("x", shape=(3,))
+    >>> print(less(x, 1))
+    less(x, 1)
+    >>> evaluate(less(x, 1), {x: [0.0, 1.0, 2.0]}).tolist()
+    [True, False, False]
+    """
+    return apply("less", a, b)
+
+
+def less_equal(a, b):
+    """Elementwise mask ``a <= b`` (numpy booleans when evaluated); derivative 0.
+
+    ``a <= b`` on expressions builds the same node.
+
+    Parameters
+    ----------
+    a, b : Expr, number or array
+        They broadcast.
+
+    Returns
+    -------
+    Expr
+
+    Examples
+    --------
+    >>> from symdiff import Symbol, evaluate, less_equal
+    >>> x = Symbol("x", shape=(3,))
+    >>> print(less_equal(x, 1))
+    less_equal(x, 1)
+    >>> evaluate(less_equal(x, 1), {x: [0.0, 1.0, 2.0]}).tolist()
+    [True, True, False]
+    """
+    return apply("less_equal", a, b)
+
+
+def greater(a, b):
+    """Elementwise mask ``a > b`` (numpy booleans when evaluated); derivative 0.
+
+    ``a > b`` on expressions builds the same node.
+
+    Parameters
+    ----------
+    a, b : Expr, number or array
+        They broadcast.
+
+    Returns
+    -------
+    Expr
+
+    Examples
+    --------
+    >>> from symdiff import Symbol, evaluate, greater
+    >>> x = Symbol("x", shape=(3,))
+    >>> print(greater(x, 1))
+    greater(x, 1)
+    >>> evaluate(greater(x, 1), {x: [0.0, 1.0, 2.0]}).tolist()
+    [False, False, True]
+    """
+    return apply("greater", a, b)
+
+
+def greater_equal(a, b):
+    """Elementwise mask ``a >= b`` (numpy booleans when evaluated); derivative 0.
+
+    ``a >= b`` on expressions builds the same node.
+
+    Parameters
+    ----------
+    a, b : Expr, number or array
+        They broadcast.
+
+    Returns
+    -------
+    Expr
+
+    Examples
+    --------
+    >>> from symdiff import Symbol, evaluate, greater_equal
+    >>> x = Symbol("x", shape=(3,))
+    >>> print(greater_equal(x, 1))
+    greater_equal(x, 1)
+    >>> evaluate(greater_equal(x, 1), {x: [0.0, 1.0, 2.0]}).tolist()
+    [False, True, True]
+    """
+    return apply("greater_equal", a, b)
+
+
+def equal(a, b):
+    """Elementwise mask ``a == b`` (numpy booleans when evaluated); derivative 0.
+
+    ``==`` and ``!=`` on expressions stay structural identity (interning relies
+    on it): equality masks are built with this function.
+
+    Parameters
+    ----------
+    a, b : Expr, number or array
+        They broadcast.
+
+    Returns
+    -------
+    Expr
+
+    Examples
+    --------
+    >>> from symdiff import Symbol, evaluate, equal
+    >>> x = Symbol("x", shape=(3,))
+    >>> print(equal(x, 1))  # commutative: operands in canonical order
+    equal(1, x)
+    >>> evaluate(equal(x, 1), {x: [0.0, 1.0, 2.0]}).tolist()
+    [False, True, False]
+    """
+    return apply("equal", a, b)
+
+
+def not_equal(a, b):
+    """Elementwise mask ``a != b`` (numpy booleans when evaluated); derivative 0.
+
+    ``==`` and ``!=`` on expressions stay structural identity (interning relies
+    on it): equality masks are built with this function.
+
+    Parameters
+    ----------
+    a, b : Expr, number or array
+        They broadcast.
+
+    Returns
+    -------
+    Expr
+
+    Examples
+    --------
+    >>> from symdiff import Symbol, evaluate, not_equal
+    >>> x = Symbol("x", shape=(3,))
+    >>> print(not_equal(x, 1))  # commutative: operands in canonical order
+    not_equal(1, x)
+    >>> evaluate(not_equal(x, 1), {x: [0.0, 1.0, 2.0]}).tolist()
+    [True, False, True]
+    """
+    return apply("not_equal", a, b)
+
+
+def where(cond, a, b):
+    """``a`` where ``cond`` holds, else ``b`` (numpy's ``where``; they broadcast).
+
+    The derivative passes through the mask to ``a`` and through its complement to
+    ``b``; none flows into ``cond`` (a mask is piecewise constant).
+
+    Parameters
+    ----------
+    cond : Expr, number or array
+        A mask (a comparison such as ``x > 0``), or numbers (nonzero is true).
+    a, b : Expr, number or array
+        The values.
+
+    Returns
+    -------
+    Expr
+
+    Examples
+    --------
+    >>> from symdiff import Symbol, diff, evaluate, where
+    >>> x = Symbol("x")
+    >>> e = where(x > 0, x**2, -x)
+    >>> print(e)
+    where(greater(x, 0), x**2, -x)
+    >>> float(evaluate(diff(e, x), {x: 3.0})), float(evaluate(diff(e, x), {x: -3.0}))
+    (6.0, -1.0)
+    """
+    return apply("where", cond, a, b)

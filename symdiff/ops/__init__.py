@@ -10,6 +10,7 @@ Importing this package fills :data:`OPS` (the schema is :mod:`symdiff.core.spec`
 ``reductions``     sum, prod, max, min, norm, cumsum
 ``linalg``         matmul, diag, diagonal, trace, inv, det, logdet, solve
 ``ml``             logsumexp, softmax, log_softmax
+``comparison``     less ... not_equal (boolean masks), where
 ``util``           helpers the rows share (zeros, identity, unbroadcast, axes)
 =================  ==============================================================
 
@@ -23,6 +24,7 @@ Examples
 from symdiff.core.spec import OPS, OpSpec, defop
 from symdiff.ops import (  # noqa: F401  (each module adds its rows to OPS)
     arithmetic,
+    comparison,
     elementwise,
     indexing,
     linalg,

@@ -469,10 +469,12 @@ def _clip_shape(op, args, params):
 
 def _clip_partials(n):
     x, lo, hi = n.args
-    below = apply("heaviside", lo - x)  # x < lo: the value is lo
-    above = apply("heaviside", x - hi)  # x > hi: the value is hi
+    # numpy's clip is minimum(maximum(x, lo), hi), also when lo > hi (then it is hi)
+    above = apply("heaviside", apply("maximum", x, lo) - hi)  # the value is hi
+    inside = 1 - above
+    below = apply("heaviside", lo - x)  # the value is lo, unless above
     # at x == lo or x == hi the gradient goes to x, as torch.clamp's does
-    return (1 - below - above, below, above)
+    return (inside * (1 - below), inside * below, above)
 
 
 defop(

@@ -61,6 +61,7 @@ TENSOR_EXAMPLES = {
     "logdet": [logdet(B)],
     "solve": [solve(B, v)],
     "clip": [apply("clip", x, y, 1)],
+    "where": [apply("where", x > y, x, y), apply("where", x, 1, 0)],
     "logsumexp": [apply("logsumexp", A), apply("logsumexp", A, axis=1)],
     "softmax": [apply("softmax", v), apply("softmax", A, axis=0)],
     "log_softmax": [apply("log_softmax", v), apply("log_softmax", A, axis=0)],
