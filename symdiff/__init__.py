@@ -69,13 +69,19 @@ from symdiff.constructors.functions import (  # issue 12's elementwise functions
     round,  # shadows the builtin, as numpy's does
     where,
 )
-from symdiff.constructors.ml import log_softmax, logsumexp, softmax
+from symdiff.constructors.ml import (
+    log_softmax,
+    logsumexp,
+    softmax,
+    take_along_axis,
+)
 from symdiff.constructors.tensor import (  # sum, max, min shadow builtins, as in numpy
     concatenate,
     cumsum,
     det,
     diag,
     diagonal,
+    dim,
     dot,
     inv,
     logdet,
@@ -89,9 +95,11 @@ from symdiff.constructors.tensor import (  # sum, max, min shadow builtins, as i
     reshape,
     solve,
     stack,
+    std,
     sum,
     trace,
     transpose,
+    var,
 )
 from symdiff.core.errors import ParseError, ShapeError
 from symdiff.core.expr import Const, Expr, Symbol, apply, const, subs, symbols
@@ -207,5 +215,7 @@ __all__ += [  # issue 12: the ML op library
     "not_equal",
     "round",
     "softmax",
+    "take_along_axis",
     "where",
 ]
+__all__ += ["dim", "std", "var"]  # issue 12: named dimensions

@@ -79,6 +79,8 @@ def _latex_layout(node):
         return [_latex_const(node.value)]
     if op == "symbol":
         return [_latex_name(node.name)]
+    if op == "dim":  # the size of a named dimension (issue 12): n, as in papers
+        return [_latex_name(node.params["name"])]
     if op == "mul":
         a, b = node.args
         sep = (

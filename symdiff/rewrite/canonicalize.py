@@ -15,9 +15,17 @@ from fractions import Fraction
 
 import numpy as np
 
+from symdiff.core.dims import has_named
 from symdiff.core.expr import apply, const
 from symdiff.core.spec import OPS
-from symdiff.ops.util import fill_value, is_identity, is_zero, reduced_axes, zeros
+from symdiff.ops.util import (
+    fill_value,
+    is_identity,
+    is_zero,
+    reduced_axes,
+    size_of,
+    zeros,
+)
 from symdiff.rewrite.predicates import (
     ONE,
     ZERO,
@@ -112,8 +120,9 @@ def fold_constants(op, args, params, shape):
     for a in args:
         if a.op != "const":
             return None
-    if not OPS[op].elementwise and math.prod(shape) > max(
-        [1] + [math.prod(a.shape) for a in args]
+    if not OPS[op].elementwise and (
+        has_named(shape)
+        or math.prod(shape) > max([1] + [math.prod(a.shape) for a in args])
     ):
         return None  # folding would only grow constants (broadcast_to, diag, ...)
     vals = [a.value for a in args]
@@ -459,7 +468,7 @@ def sum_identities(op, args, params, shape):
         return a
     c = fill_value(a)
     if c is not None and a.op == "broadcast_to":
-        count = math.prod(a.shape[ax] for ax in params["axis"])
+        count = size_of([a.shape[ax] for ax in params["axis"]])
         return _broadcast(apply("mul", count, a.args[0]), shape)
     return None
 

@@ -65,6 +65,7 @@ TENSOR_EXAMPLES = {
     "logsumexp": [apply("logsumexp", A), apply("logsumexp", A, axis=1)],
     "softmax": [apply("softmax", v), apply("softmax", A, axis=0)],
     "log_softmax": [apply("log_softmax", v), apply("log_softmax", A, axis=0)],
+    "dim": [apply("dim", name="n"), x / apply("dim", name="n")],
 }
 
 
