@@ -69,6 +69,35 @@ def _arg(value, shape, name):
     return value
 '''
 
+_ARGN_SOURCE = '''\
+def _argn(value, shape, name, shown):
+    """A tensor argument with named dimensions (None in ``shape``: bound after)."""
+    value = np.asarray(value, dtype={dtype})
+    k = len(shape)
+    if value.ndim < k or any(
+        d is not None and d != v
+        for d, v in zip(shape, value.shape[value.ndim - k :], strict=True)
+    ):
+        raise ValueError(
+            f"argument {{name}} must have shape {{shown}} (or a batch of them, with "
+            f"extra leading dimensions), got shape {{value.shape}}"
+        )
+    return value
+'''
+
+_DIM_SOURCE = '''\
+def _dim(name, *seen):
+    """The size of a named dimension, the same in every argument that has it."""
+    size, first, axis = seen[0]
+    for other_size, other, other_axis in seen[1:]:
+        if other_size != size:
+            raise ValueError(
+                f"dimension {{name!r}}: {{first}} has {{size}} (axis {{axis}}) but "
+                f"{{other}} has {{other_size}} (axis {{other_axis}})"
+            )
+    return size
+'''
+
 
 _FULL_SOURCE = '''\
 def _full(value, shape):
@@ -81,6 +110,8 @@ def _full(value, shape):
 # helper name -> its source, a format string over the dtype's name (``np.float64``)
 _HELPER_TEMPLATES = {
     "_arg": _ARG_SOURCE,
+    "_argn": _ARGN_SOURCE,
+    "_dim": _DIM_SOURCE,
     "_erf": _ERF_SOURCE.replace("{", "{{").replace("}", "}}"),
     "_full": _FULL_SOURCE,
 }
