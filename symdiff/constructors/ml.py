@@ -1,11 +1,12 @@
-"""Public constructors of the ML ops (issue 12): logsumexp, softmax, log_softmax.
+"""Public constructors of the ML ops (issue 12): logsumexp, softmax, log_softmax,
+take_along_axis.
 
-Their op table rows are in :mod:`symdiff.ops.ml`.
+Their op table rows are in :mod:`symdiff.ops.ml` and :mod:`symdiff.ops.gather`.
 """
 
 from symdiff.core.expr import apply
 
-__all__ = ["log_softmax", "logsumexp", "softmax"]
+__all__ = ["log_softmax", "logsumexp", "softmax", "take_along_axis"]
 
 
 def logsumexp(x, axis=None, keepdims=False):
@@ -100,3 +101,46 @@ def log_softmax(x, axis=-1):
     array([   0., -800.])
     """
     return apply("log_softmax", x, axis=axis)
+
+
+def take_along_axis(x, indices, axis=-1):
+    """Entries of ``x`` at integer ``indices`` along ``axis`` (numpy's function).
+
+    ``indices`` is an operand: a data symbol (labels held as whole-number floats) or a
+    constant integer array, so one expression serves every label vector.  With as
+    many dimensions as ``x`` it is numpy's ``take_along_axis``; with one dimension
+    fewer it picks one entry per position of the other axes and drops ``axis``:
+    ``take_along_axis(log_softmax(Z), y, axis=1)[i] == log_softmax(Z)[i, y[i]]``.
+    The derivative wrt ``x`` adds the cotangent back at the indices (``scatter_add``;
+    repeated indices accumulate); there is none wrt ``indices``.
+
+    Parameters
+    ----------
+    x : Expr
+        The array indexed (at least one dimension).
+    indices : Expr or array of ints
+        Shape of ``x`` with any size along ``axis`` (or 1 elsewhere), or the shape of
+        ``x`` without ``axis``.
+    axis : int, optional
+        The axis indexed.
+
+    Returns
+    -------
+    Expr
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from symdiff import Symbol, evaluate, grad, log_softmax, sum, take_along_axis
+    >>> Z, y = Symbol("Z", shape=(3, 4)), Symbol("y", shape=(3,))
+    >>> nll = -sum(take_along_axis(log_softmax(Z), y, axis=1))  # cross-entropy
+    >>> print(nll)
+    -sum(take_along_axis(log_softmax(Z), y))
+    >>> labels = np.array([0.0, 3.0, 3.0])
+    >>> evaluate(take_along_axis(Z, y, axis=1), {Z: np.arange(12.0).reshape(3, 4),
+    ...                                          y: labels})
+    array([ 0.,  7., 11.])
+    >>> evaluate(grad(nll, Z), {Z: np.zeros((3, 4)), y: labels})[0]
+    array([-0.75,  0.25,  0.25,  0.25])
+    """
+    return apply("take_along_axis", x, indices, axis=axis)

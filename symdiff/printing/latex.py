@@ -211,11 +211,29 @@ def _one_axis_text(node):
     return r"\mathrm{axis}\," + str(node.args[0].ndim + node.params["axis"])
 
 
+def _two_operands(name, sub):
+    return lambda n: [
+        r"\operatorname{" + name + "}" + _sub(sub(n)) + r"\left(",
+        (n.args[0], 0, False),
+        ", ",
+        (n.args[1], 0, False),
+        r"\right)",
+    ]
+
+
 _TENSOR_LAYOUTS.update(
     {
         "logsumexp": _called("logsumexp", _axes_text),
         "softmax": _called("softmax", _one_axis_text),
         "log_softmax": _called("log\\_softmax", _one_axis_text),
+        "take_along_axis": _two_operands("gather", _one_axis_text),
+        "scatter_add": _two_operands(
+            "scatter",
+            lambda n: (
+                _one_axis_text(n)
+                and r"\mathrm{axis}\," + str(len(n.shape) + n.params["axis"])
+            ),
+        ),
     }
 )
 

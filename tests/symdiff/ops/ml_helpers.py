@@ -50,4 +50,10 @@ def check_derivatives(e, sym, value, others=None, rtol=1e-6, atol=1e-7):
 
 # the tensor ops of issue 12 whose cases live in test_ml_ops.py and its neighbours
 # (test_tensor_ops.py checks that every tensor op has a case somewhere)
-ML_OPS_COVERED = {"logsumexp", "softmax", "log_softmax"}
+ML_OPS_COVERED = {
+    "logsumexp",
+    "softmax",
+    "log_softmax",
+    "take_along_axis",
+    "scatter_add",
+}

@@ -61,6 +61,11 @@ TENSOR_EXAMPLES = {
     "logdet": [logdet(B)],
     "solve": [solve(B, v)],
     "clip": [apply("clip", x, y, 1)],
+    "take_along_axis": [
+        apply("take_along_axis", A, Symbol("i", shape=(3,)), axis=1),
+        apply("take_along_axis", A, Symbol("j", shape=(1, 4)), axis=0),
+    ],
+    "scatter_add": [apply("scatter_add", v, v, axis=0, shape=(4, 2))],
     "where": [apply("where", x > y, x, y), apply("where", x, 1, 0)],
     "logsumexp": [apply("logsumexp", A), apply("logsumexp", A, axis=1)],
     "softmax": [apply("softmax", v), apply("softmax", A, axis=0)],
