@@ -22,6 +22,7 @@ import numbers
 
 import numpy as np
 
+from symdiff.core.dims import has_named
 from symdiff.core.errors import ShapeError
 from symdiff.core.expr import Expr, apply, as_expr
 from symdiff.ops.util import check_axis, int_param, normalize_axes, size_of
@@ -106,6 +107,14 @@ def reshape(e, shape):
     shape = tuple(d if isinstance(d, str) else _int("reshape: shape", d) for d in shape)
     if shape.count(-1) > 1:
         raise ShapeError(f"reshape: only one dimension can be -1, got shape {shape}")
+    if -1 in shape and has_named(e.shape):
+        names = [d for d in shape if isinstance(d, str)]
+        if names != [d for d in e.shape if isinstance(d, str)]:
+            raise ShapeError(
+                f"reshape: cannot reshape shape {e.shape} to shape {shape}: -1 "
+                "cannot stand for a product with a named dimension (named dimensions "
+                "must stay as they are)"
+            )
     if -1 in shape:
         # named dims count for themselves (the op's rule checks they stay in place)
         known = math.prod(d for d in shape if d != -1 and not isinstance(d, str))
@@ -227,9 +236,17 @@ def getitem(e, key):
         if k is None:
             final.append(1)
             continue
+        d = e.shape[axis]
+        if isinstance(d, str) and k != slice(None):
+            # the result's size (or the index's validity) would depend on n
+            raise ShapeError(
+                f"getitem: cannot index the named dimension {str(d)!r} of shape "
+                f"{e.shape} with {k!r} (its size is unknown until values are given); "
+                "only ':' keeps it"
+            )
         if isinstance(k, slice):
             slices.append((axis, k))
-            final.append(len(range(e.shape[axis])[k]))
+            final.append(d if isinstance(d, str) else len(range(d)[k]))
         else:
             takes.append((axis, int(k)))
         axis += 1
@@ -474,7 +491,9 @@ def outer(a, b):
     (2, 3)
     """
     a, b = as_expr(a), as_expr(b)
-    m, n = math.prod(a.shape), math.prod(b.shape)
+    # a vector keeps its (maybe named) length; numpy flattens anything else
+    m = a.shape[0] if a.ndim == 1 else math.prod(a.shape)
+    n = b.shape[0] if b.ndim == 1 else math.prod(b.shape)
     return apply("reshape", a, shape=(m, 1)) * apply("reshape", b, shape=(1, n))
 
 

@@ -228,6 +228,12 @@ def _concat_shape(op, args, params):
             f"concatenate: shapes {a.shape} and {b.shape} differ off the "
             f"concatenation axis {k - a.ndim}"
         )
+    if isinstance(a.shape[k], str) or isinstance(b.shape[k], str):
+        raise ShapeError(
+            f"concatenate: shapes {a.shape} and {b.shape}: cannot concatenate along "
+            f"the named dimension {a.shape[k]!r} (the result's size would be a sum "
+            "of names); concatenate along an int dimension"
+        )
     return a.shape[:k] + (a.shape[k] + b.shape[k],) + a.shape[k + 1 :]
 
 
