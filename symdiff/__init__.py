@@ -70,10 +70,14 @@ from symdiff.constructors.functions import (  # issue 12's elementwise functions
     where,
 )
 from symdiff.constructors.ml import (
+    einsum,
+    inner,
+    kron,
     log_softmax,
     logsumexp,
     softmax,
     take_along_axis,
+    tensordot,
 )
 from symdiff.constructors.tensor import (  # sum, max, min shadow builtins, as in numpy
     concatenate,
@@ -216,6 +220,8 @@ __all__ += [  # issue 12: the ML op library
     "round",
     "softmax",
     "take_along_axis",
+    "tensordot",
     "where",
 ]
+__all__ += ["einsum", "inner", "kron"]  # issue 12: contractions
 __all__ += ["dim", "std", "var"]  # issue 12: named dimensions

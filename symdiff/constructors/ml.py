@@ -4,9 +4,20 @@ take_along_axis.
 Their op table rows are in :mod:`symdiff.ops.ml` and :mod:`symdiff.ops.gather`.
 """
 
-from symdiff.core.expr import apply
+import string
 
-__all__ = ["log_softmax", "logsumexp", "softmax", "take_along_axis"]
+from symdiff.core.expr import Expr, apply, const
+
+__all__ = [
+    "einsum",
+    "inner",
+    "kron",
+    "log_softmax",
+    "logsumexp",
+    "softmax",
+    "take_along_axis",
+    "tensordot",
+]
 
 
 def logsumexp(x, axis=None, keepdims=False):
@@ -144,3 +155,139 @@ def take_along_axis(x, indices, axis=-1):
     array([-0.75,  0.25,  0.25,  0.25])
     """
     return apply("take_along_axis", x, indices, axis=axis)
+
+
+def einsum(subscripts, *operands):
+    """numpy's ``einsum``: a sum of products over the letters of ``subscripts``.
+
+    The subscripts are checked when the expression is built: one term per operand,
+    as many letters as it has dimensions, equal sizes for equal letters, and an
+    output (after ``->``, or numpy's implied one) of input letters.  A letter may not
+    repeat within one term (use :func:`symdiff.diagonal` / :func:`symdiff.trace`).
+    A term may start with ``...`` (leading dimensions that broadcast).  Derivatives
+    are einsums of the cotangent with the other operands.
+
+    Parameters
+    ----------
+    subscripts : str
+        Such as ``"ij,jk->ik"``.
+    *operands : Expr or array
+        One per term.
+
+    Returns
+    -------
+    Expr
+
+    Examples
+    --------
+    >>> from symdiff import Symbol, einsum, grad
+    >>> A, x = Symbol("A", shape=(2, 3)), Symbol("x", shape=(3,))
+    >>> print(einsum("ij,j->i", A, x), einsum("ij,j", A, x).shape)
+    einsum(A, x, subscripts=ij,j->i) (2,)
+    >>> print(grad(einsum("i,ij,j->", x, Symbol("B", shape=(3, 3)), x), x))
+    einsum(B, x, subscripts=ij,j->i) + einsum(x, B, subscripts=i,ij->j)
+    """
+    if not operands:
+        raise TypeError("einsum: needs at least one operand")
+    return apply("einsum", *operands, subscripts=subscripts)
+
+
+def _as_expr(a):
+    return a if isinstance(a, Expr) else const(a)
+
+
+def tensordot(a, b, axes=2):
+    """numpy's ``tensordot``: contract the last ``axes`` axes of ``a`` with the first
+    of ``b`` (or the paired axis lists ``axes=(a_axes, b_axes)``); an einsum.
+
+    Parameters
+    ----------
+    a, b : Expr or array
+    axes : int or pair of sequences of ints, optional
+
+    Returns
+    -------
+    Expr
+
+    Examples
+    --------
+    >>> from symdiff import Symbol, tensordot
+    >>> A, B = Symbol("A", shape=(2, 3, 4)), Symbol("B", shape=(3, 4, 5))
+    >>> print(tensordot(A, B))
+    einsum(A, B, subscripts=abc,bcd->ad)
+    >>> tensordot(A, B, axes=([1], [0])).shape
+    (2, 4, 4, 5)
+    """
+    a, b = _as_expr(a), _as_expr(b)
+    if isinstance(axes, int):
+        if not 0 <= axes <= min(a.ndim, b.ndim):
+            raise ValueError(f"tensordot: axes={axes} for shapes {a.shape}, {b.shape}")
+        ax_a, ax_b = list(range(a.ndim - axes, a.ndim)), list(range(axes))
+    else:
+        ax_a, ax_b = ([ax] if isinstance(ax, int) else list(ax) for ax in axes)
+        if len(ax_a) != len(ax_b):
+            raise ValueError(f"tensordot: axes {axes!r} pair unequal numbers of axes")
+    ax_a = [ax % a.ndim if -a.ndim <= ax < a.ndim else _bad(ax, a) for ax in ax_a]
+    ax_b = [ax % b.ndim if -b.ndim <= ax < b.ndim else _bad(ax, b) for ax in ax_b]
+    letters = iter(string.ascii_letters)
+    ta = [next(letters) for _ in range(a.ndim)]
+    tb = [None] * b.ndim
+    for i, j in zip(ax_a, ax_b, strict=True):
+        tb[j] = ta[i]
+    tb = [c or next(letters) for c in tb]
+    out = [c for i, c in enumerate(ta) if i not in ax_a]
+    out += [c for j, c in enumerate(tb) if j not in ax_b]
+    subs = "".join(ta) + "," + "".join(tb) + "->" + "".join(out)
+    return apply("einsum", a, b, subscripts=subs)
+
+
+def _bad(ax, e):
+    raise ValueError(f"tensordot: axis {ax} is out of range for shape {e.shape}")
+
+
+def inner(a, b):
+    """numpy's ``inner``: the sum over the last axes of ``a`` and ``b`` (an einsum;
+    for vectors the dot product).
+
+    Examples
+    --------
+    >>> from symdiff import Symbol, inner
+    >>> A, x = Symbol("A", shape=(2, 3)), Symbol("x", shape=(3,))
+    >>> print(inner(A, x), inner(x, x).shape)
+    einsum(A, x, subscripts=ab,b->a) ()
+    """
+    a, b = _as_expr(a), _as_expr(b)
+    if a.ndim == 0 or b.ndim == 0:
+        return a * b
+    return tensordot(a, b, axes=([-1], [-1]))
+
+
+def kron(a, b):
+    """numpy's ``kron`` for operands with the same number of dimensions: blocks
+    ``a[i, j] * b`` (an einsum of the outer product, reshaped).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from symdiff import Symbol, evaluate, kron
+    >>> A, B = Symbol("A", shape=(2, 2)), Symbol("B", shape=(2, 3))
+    >>> kron(A, B).shape
+    (4, 6)
+    >>> a, b = np.arange(4.0).reshape(2, 2), np.ones((2, 3))
+    >>> bool(np.array_equal(evaluate(kron(A, B), {A: a, B: b}), np.kron(a, b)))
+    True
+    """
+    a, b = _as_expr(a), _as_expr(b)
+    if a.ndim != b.ndim:
+        raise ValueError(
+            f"kron: operands need the same number of dimensions, got shapes "
+            f"{a.shape} and {b.shape} (reshape one first)"
+        )
+    if a.ndim == 0:
+        return a * b
+    la = string.ascii_letters[: a.ndim]
+    lb = string.ascii_letters[a.ndim : 2 * a.ndim]
+    out = "".join(p + q for p, q in zip(la, lb, strict=True))
+    outer = apply("einsum", a, b, subscripts=f"{la},{lb}->{out}")
+    shape = tuple(p * q for p, q in zip(a.shape, b.shape, strict=True))
+    return apply("reshape", outer, shape=shape)

@@ -11,6 +11,7 @@ Importing this package fills :data:`OPS` (the schema is :mod:`symdiff.core.spec`
 ``linalg``         matmul, diag, diagonal, trace, inv, det, logdet, solve
 ``ml``             logsumexp, softmax, log_softmax
 ``comparison``     less ... not_equal (boolean masks), where
+``contraction``    einsum (tensordot, inner and kron are built from it)
 ``gather``         take_along_axis (integer-array indexing), scatter_add (its adjoint)
 ``util``           helpers the rows share (zeros, identity, unbroadcast, axes)
 =================  ==============================================================
@@ -26,6 +27,7 @@ from symdiff.core.spec import OPS, OpSpec, defop
 from symdiff.ops import (  # noqa: F401  (each module adds its rows to OPS)
     arithmetic,
     comparison,
+    contraction,
     elementwise,
     gather,
     indexing,

@@ -221,8 +221,19 @@ def _two_operands(name, sub):
     ]
 
 
+def _einsum(node):
+    lhs, _, out = node.params["subscripts"].partition("->")
+    sub = (lhs + r"\to " + out).replace("...", r"\ldots ")
+    pieces = [r"\operatorname{einsum}_{" + sub + r"}\left("]
+    for i, a in enumerate(node.args):
+        pieces += [", "] if i else []
+        pieces.append((a, 0, False))
+    return [*pieces, r"\right)"]
+
+
 _TENSOR_LAYOUTS.update(
     {
+        "einsum": _einsum,
         "logsumexp": _called("logsumexp", _axes_text),
         "softmax": _called("softmax", _one_axis_text),
         "log_softmax": _called("log\\_softmax", _one_axis_text),

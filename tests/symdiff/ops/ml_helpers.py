@@ -56,4 +56,5 @@ ML_OPS_COVERED = {
     "log_softmax",
     "take_along_axis",
     "scatter_add",
+    "einsum",
 }

@@ -66,6 +66,10 @@ TENSOR_EXAMPLES = {
         apply("take_along_axis", A, Symbol("j", shape=(1, 4)), axis=0),
     ],
     "scatter_add": [apply("scatter_add", v, v, axis=0, shape=(4, 2))],
+    "einsum": [
+        apply("einsum", A, B, subscripts="ij,jk->ik"),
+        apply("einsum", v, subscripts="...i->..."),
+    ],
     "where": [apply("where", x > y, x, y), apply("where", x, 1, 0)],
     "logsumexp": [apply("logsumexp", A), apply("logsumexp", A, axis=1)],
     "softmax": [apply("softmax", v), apply("softmax", A, axis=0)],
