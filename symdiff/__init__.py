@@ -70,7 +70,9 @@ from symdiff.constructors.functions import (  # issue 12's elementwise functions
     where,
 )
 from symdiff.constructors.ml import (
+    cholesky,
     einsum,
+    flip,
     inner,
     kron,
     log_softmax,
@@ -78,6 +80,8 @@ from symdiff.constructors.ml import (
     softmax,
     take_along_axis,
     tensordot,
+    tril,
+    triu,
 )
 from symdiff.constructors.tensor import (  # sum, max, min shadow builtins, as in numpy
     concatenate,
@@ -224,4 +228,5 @@ __all__ += [  # issue 12: the ML op library
     "where",
 ]
 __all__ += ["einsum", "inner", "kron"]  # issue 12: contractions
+__all__ += ["cholesky", "flip", "tril", "triu"]  # issue 12: triangles
 __all__ += ["dim", "std", "var"]  # issue 12: named dimensions

@@ -17,6 +17,10 @@ __all__ = [
     "softmax",
     "take_along_axis",
     "tensordot",
+    "tril",
+    "triu",
+    "flip",
+    "cholesky",
 ]
 
 
@@ -291,3 +295,68 @@ def kron(a, b):
     outer = apply("einsum", a, b, subscripts=f"{la},{lb}->{out}")
     shape = tuple(p * q for p, q in zip(a.shape, b.shape, strict=True))
     return apply("reshape", outer, shape=shape)
+
+
+def tril(x, k=0):
+    """The lower triangle of the last two axes: entries on and below the ``k``-th
+    diagonal kept, the rest zero (numpy's ``tril``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from symdiff import Symbol, evaluate, tril
+    >>> A = Symbol("A", shape=(2, 2))
+    >>> print(tril(A), tril(A, k=-1))
+    tril(A) tril(A, k=-1)
+    >>> evaluate(tril(A), {A: np.ones((2, 2))})
+    array([[1., 0.],
+           [1., 1.]])
+    """
+    return apply("tril", x, k=k)
+
+
+def triu(x, k=0):
+    """The upper triangle of the last two axes: entries on and above the ``k``-th
+    diagonal kept, the rest zero (numpy's ``triu``).
+
+    Examples
+    --------
+    >>> from symdiff import Symbol, triu
+    >>> print(triu(Symbol("A", shape=(3, 3)), k=1))
+    triu(A, k=1)
+    """
+    return apply("triu", x, k=k)
+
+
+def flip(x, axis=None):
+    """The entries in reverse order along ``axis`` (all axes by default).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from symdiff import Symbol, evaluate, flip
+    >>> v = Symbol("v", shape=(3,))
+    >>> print(flip(v)), evaluate(flip(v), {v: np.arange(3.0)})
+    flip(v)
+    (None, array([2., 1., 0.]))
+    """
+    return apply("flip", x, axis=axis)
+
+
+def cholesky(a):
+    """The lower Cholesky factor ``L`` of a symmetric positive definite ``a``
+    (``a = L @ L.T``; numpy's ``linalg.cholesky``, which reads the lower triangle).
+
+    Derivatives treat ``a`` as symmetric (they are those of ``chol((a + a.T)/2)``):
+    the gradient is symmetric, Murray's (2016) rule.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from symdiff import Symbol, cholesky, evaluate
+    >>> A = Symbol("A", shape=(2, 2))
+    >>> evaluate(cholesky(A), {A: np.array([[4.0, 2.0], [2.0, 5.0]])})
+    array([[2., 0.],
+           [1., 2.]])
+    """
+    return apply("cholesky", a)

@@ -12,6 +12,7 @@ Importing this package fills :data:`OPS` (the schema is :mod:`symdiff.core.spec`
 ``ml``             logsumexp, softmax, log_softmax
 ``comparison``     less ... not_equal (boolean masks), where
 ``contraction``    einsum (tensordot, inner and kron are built from it)
+``triangular``     tril, triu, flip, cholesky
 ``gather``         take_along_axis (integer-array indexing), scatter_add (its adjoint)
 ``util``           helpers the rows share (zeros, identity, unbroadcast, axes)
 =================  ==============================================================
@@ -35,6 +36,7 @@ from symdiff.ops import (  # noqa: F401  (each module adds its rows to OPS)
     ml,
     reductions,
     structural,
+    triangular,
 )
 
 __all__ = ["OPS", "OpSpec", "defop"]

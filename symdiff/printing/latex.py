@@ -234,6 +234,10 @@ def _einsum(node):
 _TENSOR_LAYOUTS.update(
     {
         "einsum": _einsum,
+        "tril": _called("tril", lambda n: str(n.params.get("k", ""))),
+        "triu": _called("triu", lambda n: str(n.params.get("k", ""))),
+        "flip": _called("flip", _axes_text),
+        "cholesky": _called("chol"),
         "logsumexp": _called("logsumexp", _axes_text),
         "softmax": _called("softmax", _one_axis_text),
         "log_softmax": _called("log\\_softmax", _one_axis_text),

@@ -57,4 +57,8 @@ ML_OPS_COVERED = {
     "take_along_axis",
     "scatter_add",
     "einsum",
+    "tril",
+    "triu",
+    "flip",
+    "cholesky",
 }

@@ -66,6 +66,10 @@ TENSOR_EXAMPLES = {
         apply("take_along_axis", A, Symbol("j", shape=(1, 4)), axis=0),
     ],
     "scatter_add": [apply("scatter_add", v, v, axis=0, shape=(4, 2))],
+    "tril": [apply("tril", A), apply("tril", A, k=-1)],
+    "triu": [apply("triu", A, k=1)],
+    "flip": [apply("flip", v), apply("flip", A, axis=0)],
+    "cholesky": [apply("cholesky", B)],
     "einsum": [
         apply("einsum", A, B, subscripts="ij,jk->ik"),
         apply("einsum", v, subscripts="...i->..."),
