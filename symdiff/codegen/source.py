@@ -72,12 +72,15 @@ def _arg(value, shape, name):
 _ARGN_SOURCE = '''\
 def _argn(value, shape, name, shown):
     """A tensor argument with named dimensions (None in ``shape``: bound after)."""
-    value = np.asarray(value, dtype={dtype})
-    k = len(shape)
-    if value.ndim < k or any(
-        d is not None and d != v
-        for d, v in zip(shape, value.shape[value.ndim - k :], strict=True)
-    ):
+    if value.__class__ is not np.ndarray or value.dtype.type is not {dtype}:
+        value = np.asarray(value, dtype={dtype})
+    lead = value.ndim - len(shape)
+    ok = lead >= 0
+    if ok:
+        for d, v in zip(shape, value.shape[lead:], strict=True):
+            if d is not None and d != v:
+                ok = False
+    if not ok:
         raise ValueError(
             f"argument {{name}} must have shape {{shown}} (or a batch of them, with "
             f"extra leading dimensions), got shape {{value.shape}}"
