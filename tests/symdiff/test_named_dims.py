@@ -29,6 +29,7 @@ from symdiff import (
     softplus,
     std,
     tanh,
+    to_sympy,
     var,
 )
 
@@ -196,3 +197,13 @@ def test_random_models_grad_matches_fd_and_code_matches_evaluate(model, seed):
         np.testing.assert_allclose(value, ref(wv, Xv, yv), rtol=1e-10, atol=1e-12)
         fd = numeric.gradient(lambda v, Xv=Xv, yv=yv: ref(v, Xv, yv), wv)
         np.testing.assert_allclose(gv, fd, rtol=1e-5, atol=1e-7)
+
+
+def test_to_sympy_gives_named_dims_as_integer_symbols():
+    sympy = pytest.importorskip("sympy", reason="SymPy forms of named shapes")
+    n = sympy.Symbol("n", integer=True, nonnegative=True)
+    assert to_sympy(X @ w).shape == (n, 1)
+    assert to_sympy(dim("n")) == n
+    total = to_sympy(mean(y)).subs(n, 3).doit()
+    ys = sympy.MatrixSymbol("y", 3, 1)
+    assert sympy.simplify(total - (ys[0, 0] + ys[1, 0] + ys[2, 0]) / 3) == 0
