@@ -207,3 +207,24 @@ def test_to_sympy_gives_named_dims_as_integer_symbols():
     total = to_sympy(mean(y)).subs(n, 3).doit()
     ys = sympy.MatrixSymbol("y", 3, 1)
     assert sympy.simplify(total - (ys[0, 0] + ys[1, 0] + ys[2, 0]) / 3) == 0
+
+
+def test_gradient_and_hessian_match_torch_for_two_n():
+    torch = pytest.importorskip("torch", reason="torch as an independent witness")
+    g, H = grad(LOSS, w), hessian(LOSS, w)
+    f = lambdify([w, X, y], [g, H])
+
+    def torch_loss(wt, Xt, yt):
+        return torch.nn.functional.softplus(-yt * (Xt @ wt)).mean()
+
+    for n in (3, 40):
+        wv, Xv, yv = _data(n, seed=5)
+        Xt, yt = torch.tensor(Xv), torch.tensor(yv)
+        wt = torch.tensor(wv, requires_grad=True)
+        (gt,) = torch.autograd.grad(torch_loss(wt, Xt, yt), wt)
+        Ht = torch.autograd.functional.hessian(
+            lambda v, Xt=Xt, yt=yt: torch_loss(v, Xt, yt), wt
+        )
+        got_g, got_H = f(wv, Xv, yv)
+        np.testing.assert_allclose(got_g, gt.numpy(), rtol=1e-10, atol=1e-14)
+        np.testing.assert_allclose(got_H, Ht.numpy(), rtol=1e-10, atol=1e-14)
