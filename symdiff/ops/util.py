@@ -122,8 +122,9 @@ def identity(shape):
     if has_named(shape):
         raise ShapeError(
             f"identity: the shape {tuple(shape)} has named dimensions, so the identity "
-            "of its space (a Jacobian's seed) has no fixed size; take derivatives with "
-            "respect to symbols of fixed shape, or a scalar output's gradient"
+            "of its space (the seed of a Jacobian of a tensor output, or of a Hessian) "
+            "has no fixed size; differentiate a scalar (grad of a sum or mean), or "
+            "use vjp / jvp, which take no seed"
         )
     size = math.prod(shape)
     eye = apply("diag", apply("broadcast_to", 1, shape=(size,)))

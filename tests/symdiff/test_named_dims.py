@@ -22,6 +22,7 @@ from symdiff import (
     export_module,
     grad,
     hessian,
+    jacobian,
     lambdify,
     latex,
     mean,
@@ -31,6 +32,7 @@ from symdiff import (
     tanh,
     to_sympy,
     var,
+    vjp,
 )
 
 X = Symbol("X", shape=("n", 3))
@@ -121,6 +123,12 @@ def test_gradient_with_respect_to_data_of_named_shape():
         np.testing.assert_allclose(f(wv, Xv, yv), want, rtol=1e-10, atol=1e-14)
     with pytest.raises(ShapeError, match="named dimensions"):
         hessian(LOSS, X)
+    with pytest.raises(ShapeError, match=r"shape \(n,\) has named dimensions"):
+        jacobian(X @ w, w)  # a tensor output of named shape: use vjp / jvp
+    r = Symbol("r", shape=("n",))
+    Jt_r = lambdify([w, X, r], vjp(X @ w, w, r))
+    Xv, rv = np.arange(6.0).reshape(2, 3), np.array([1.0, -2.0])
+    np.testing.assert_allclose(Jt_r(np.zeros(3), Xv, rv), Xv.T @ rv)
 
 
 def test_batches_lead_named_dims():
