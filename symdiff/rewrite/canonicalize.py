@@ -424,7 +424,8 @@ def neg_zero_tensor(op, args, params, shape):
 
 @rule("canonicalize", "mul")
 def mul_fill_tensor(op, args, params, shape):
-    """x * broadcast_to(c) -> c * x; 0 * x -> zeros; diag(v) * w -> diag(v * w)."""
+    """x * broadcast_to(c) -> c * x (c a constant or any scalar); 0 * x -> zeros;
+    diag(v) * w -> diag(v * w)."""
     a, b = args
     for p, q in ((a, b), (b, a)):
         c = fill_value(p)
@@ -433,6 +434,15 @@ def mul_fill_tensor(op, args, params, shape):
                 return zeros(shape)
             if p.op == "broadcast_to" and q.shape == shape:
                 return q if c == 1 else apply("mul", c, q)
+        if (
+            c is None
+            and p.op == "broadcast_to"
+            and not p.args[0].shape
+            and q.shape == shape
+        ):
+            # a scalar spread out (the adjoint of mean over a named dim: 1/n) needs
+            # no array: numpy broadcasts it, and np.broadcast_to costs microseconds
+            return apply("mul", p.args[0], q)
         if p.op == "diag" and p.args[0].ndim == 1 and q.ndim <= 1 and shape == p.shape:
             return apply("diag", apply("mul", p.args[0], q))
     return None
