@@ -85,7 +85,7 @@ def test_cross_entropy_matches_torch_and_its_hessian_is_symmetric():
     ty = torch.tensor(d[y].astype(int))
     tl = torch.nn.functional.cross_entropy(tx, ty)
     (tg,) = torch.autograd.grad(tl, tx)
-    np.testing.assert_allclose(float(evaluate(loss, d)), float(tl), rtol=1e-13)
+    np.testing.assert_allclose(float(evaluate(loss, d)), tl.item(), rtol=1e-13)
     np.testing.assert_allclose(evaluate(grad(loss, X), d), tg.numpy(), atol=1e-15)
     h = evaluate(hessian(loss, X), d).reshape(20, 20)
     np.testing.assert_allclose(h, h.T, atol=1e-15)
