@@ -46,12 +46,50 @@ from symdiff.constructors.elementwise import (
     tan,
     tanh,
 )
+from symdiff.constructors.functions import (  # issue 12's elementwise functions
+    acosh,
+    asinh,
+    atan2,
+    atanh,
+    ceil,
+    clip,
+    equal,
+    erfc,
+    exp2,
+    floor,
+    greater,
+    greater_equal,
+    hypot,
+    less,
+    less_equal,
+    log2,
+    log10,
+    logaddexp,
+    not_equal,
+    round,  # shadows the builtin, as numpy's does
+    where,
+)
+from symdiff.constructors.ml import (
+    cholesky,
+    einsum,
+    flip,
+    inner,
+    kron,
+    log_softmax,
+    logsumexp,
+    softmax,
+    take_along_axis,
+    tensordot,
+    tril,
+    triu,
+)
 from symdiff.constructors.tensor import (  # sum, max, min shadow builtins, as in numpy
     concatenate,
     cumsum,
     det,
     diag,
     diagonal,
+    dim,
     dot,
     inv,
     logdet,
@@ -65,9 +103,11 @@ from symdiff.constructors.tensor import (  # sum, max, min shadow builtins, as i
     reshape,
     solve,
     stack,
+    std,
     sum,
     trace,
     transpose,
+    var,
 )
 from symdiff.core.errors import ParseError, ShapeError
 from symdiff.core.expr import Const, Expr, Symbol, apply, const, subs, symbols
@@ -160,3 +200,34 @@ __all__ = [
     "transpose",
     "vjp",
 ]
+__all__ += [  # issue 12: the ML op library
+    "acosh",
+    "asinh",
+    "atan2",
+    "atanh",
+    "ceil",
+    "clip",
+    "equal",
+    "erfc",
+    "exp2",
+    "floor",
+    "greater",
+    "greater_equal",
+    "hypot",
+    "less",
+    "less_equal",
+    "log10",
+    "log2",
+    "logaddexp",
+    "log_softmax",
+    "logsumexp",
+    "not_equal",
+    "round",
+    "softmax",
+    "take_along_axis",
+    "tensordot",
+    "where",
+]
+__all__ += ["einsum", "inner", "kron"]  # issue 12: contractions
+__all__ += ["cholesky", "flip", "tril", "triu"]  # issue 12: triangles
+__all__ += ["dim", "std", "var"]  # issue 12: named dimensions

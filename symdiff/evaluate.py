@@ -3,14 +3,15 @@ numpy implementations (substitution, ``subs``, is in :mod:`symdiff.core.expr`)."
 
 import numpy as np
 
-from symdiff.core.errors import ShapeError
 from symdiff.core.expr import Expr, Symbol, as_expr
 from symdiff.core.spec import OPS
+from symdiff.core.specialize import bind_dims, sizes_only, specialize
 from symdiff.core.traverse import topo_order
 
 
-def _bind(symbols, values):
-    """Map each Symbol to a numpy value from ``values`` (keyed by Symbol or name)."""
+def _bind(symbols, values, sizes):
+    """Map each Symbol to a numpy value from ``values`` (keyed by Symbol or name);
+    the sizes of named dims go into ``sizes`` (see :func:`bind_dims`)."""
     by_name = {}
     for k, v in values.items():
         if isinstance(k, Symbol):
@@ -32,10 +33,8 @@ def _bind(symbols, values):
                 f"evaluate: value of {s.name!r} must be numeric, got {v.dtype}"
             )
         if v.shape[v.ndim - s.ndim :] != s.shape or v.ndim < s.ndim:
-            raise ShapeError(
-                f"evaluate: symbol {s.name!r} has shape {s.shape} but its value has "
-                f"shape {v.shape} (extra leading dimensions are a batch)"
-            )
+            # named dims (or a mismatch): read the sizes off, checking they agree
+            bind_dims(s, v.shape, sizes)
         bound[s] = v
     return bound
 
@@ -83,7 +82,13 @@ def evaluate(exprs, values=None, **named):
     values = dict(values or {})
     values.update(named)
     order = topo_order(*roots)
-    env = _bind([n for n in order if n.op == "symbol"], values)
+    sizes = {}
+    env = _bind([n for n in order if n.op == "symbol"], values, sizes)
+    if sizes or any(n.op == "dim" for n in order):
+        # named dims: run on the expression with the sizes in place of the names
+        roots, renamed = specialize(roots, sizes_only(sizes))
+        env = {renamed[s]: v for s, v in env.items()}
+        order = topo_order(*roots)
     with np.errstate(all="ignore"):  # log(0) = -inf, 0/0 = nan, as numpy defines them
         for node in order:
             if node.op != "symbol":

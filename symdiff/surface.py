@@ -10,8 +10,9 @@ so imports run one way and every method an ``Expr`` has is listed here or in the
 import numbers
 
 from symdiff.constructors import tensor
-from symdiff.core.expr import Expr
+from symdiff.core.expr import Expr, apply
 from symdiff.diff import ExprTuple
+from symdiff.ops.comparison import COMPARISONS
 from symdiff.printing import latex, to_str
 
 
@@ -31,6 +32,25 @@ def _transpose(self, *axes):
     if len(axes) == 1 and not isinstance(axes[0], numbers.Integral):
         axes = axes[0]
     return tensor.transpose(self, axes or None)
+
+
+def _comparison(op):
+    def compare(self, other):
+        return apply(op, self, other)
+
+    compare.__name__ = f"__{op}__"
+    return compare
+
+
+def _bool(self):
+    # a mask has no single truth value: `if x < y:` or sorted(exprs) would silently
+    # take any expression as true; say what to use instead, as SymPy does
+    if self.op in COMPARISONS:
+        raise TypeError(
+            f"the truth value of the mask {to_str(self)} is not known until it is "
+            "evaluated; use where(mask, a, b) to choose between expressions"
+        )
+    return True
 
 
 def _repr_latex_(self):
@@ -54,6 +74,12 @@ METHODS = {
     "dot": tensor.dot,
     "trace": tensor.trace,
     "norm": tensor.norm,
+    # masks (issue 12); == and != stay structural identity, which interning needs
+    "__lt__": _comparison("less"),
+    "__le__": _comparison("less_equal"),
+    "__gt__": _comparison("greater"),
+    "__ge__": _comparison("greater_equal"),
+    "__bool__": _bool,
 }
 
 

@@ -22,7 +22,13 @@ def _sympy_matrix_shape(node):
             f"to_sympy: SymPy matrices have at most 2 dimensions; {node.op} has shape "
             f"{node.shape}"
         )
-    return node.shape + (1,) * (2 - node.ndim)  # vectors are columns
+    sp = lazy.sympy()
+    # a named dim is SymPy's integer symbol of that name, as symdiff.dim converts
+    shape = tuple(
+        sp.Symbol(str(d), integer=True, nonnegative=True) if isinstance(d, str) else d
+        for d in node.shape
+    )
+    return shape + (1,) * (2 - node.ndim)  # vectors are columns
 
 
 def _elementwise_tensor(sp, node, args):
@@ -236,7 +242,7 @@ def _from_sympy_node(sp, s, args, symbols):
         return apply("heaviside", x) + Fraction(int(h0.p), int(h0.q)) * (
             1 - apply("abs", apply("sign", x))
         )
-    name = {"Abs": "abs", "asin": "asin", "acos": "acos", "atan": "atan"}.get(
+    name = {"Abs": "abs", "ceiling": "ceil"}.get(
         type(s).__name__, type(s).__name__
     )
     if name in OPS and OPS[name].infix is None and OPS[name].arity == len(args):

@@ -51,7 +51,8 @@ def finite_differences(expr, wrt, at, kind, n=1):
     wrt : list of Symbol
         The variables: exactly one for ``DERIVATIVE``.
     at : dict
-        ``{Symbol: float}``, a value for every symbol of ``expr``.
+        ``{Symbol: value}``, a value for every symbol of ``expr`` (arrays for tensor
+        symbols).
     kind : {DERIVATIVE, GRADIENT, HESSIAN}
         What to compute.
     n : int
@@ -61,7 +62,8 @@ def finite_differences(expr, wrt, at, kind, n=1):
     -------
     float or numpy.ndarray
         The n-th derivative, the gradient (shape ``(k,)``) or the Hessian
-        (``(k, k)``), ``k = len(wrt)``.
+        (``(k, k)``), where ``k`` counts the entries of ``wrt`` (a tensor symbol is
+        flattened, in order).
 
     Examples
     --------
@@ -76,7 +78,7 @@ def finite_differences(expr, wrt, at, kind, n=1):
     import numeric  # on first use: the numeric half is needed only by --check
 
     on_wrt = _function_of_wrt(expr, wrt, at)
-    start = np.array([at[s] for s in wrt], dtype=float)
+    start = np.concatenate([np.ravel(at[s]) for s in wrt]).astype(float)
     if kind == DERIVATIVE:
         return numeric.derivative(lambda t: on_wrt([t]), start[0], n=n)
     return getattr(numeric, kind)(on_wrt, start)
@@ -87,9 +89,13 @@ def _function_of_wrt(expr, wrt, at):
     symbols = ordered_symbols(expr, wrt)
     compiled = lambdify(symbols, expr)  # evaluated many times: compile it once
     held = [at[s] for s in symbols[len(wrt) :]]
+    shapes = [np.shape(at[s]) for s in wrt]
+    ends = np.cumsum([int(np.prod(shape)) for shape in shapes])[:-1]
 
     def on_wrt(values):
-        return float(compiled(*np.asarray(values, dtype=float), *held))
+        pieces = np.split(np.asarray(values, dtype=float), ends)
+        pieces = [p.reshape(shape) for p, shape in zip(pieces, shapes, strict=True)]
+        return float(compiled(*pieces, *held))
 
     return on_wrt
 

@@ -16,9 +16,12 @@ from symdiff.cli.check import (
     relative_error,
 )
 from symdiff.cli.inputs import (
+    check_declared,
+    declared_symbols,
     ordered_symbols,
     parse_expression,
     read_point,
+    read_shapes,
     require_scalar,
     wrt_symbols,
 )
@@ -51,9 +54,17 @@ def _point_if_given(args, expr):
     return read_point(expr, args.at)
 
 
+def _expression(args):
+    """The expression, read with the tensor symbols that --shape declares."""
+    shapes = read_shapes(args.shape)
+    expr = parse_expression(args.expr, declared_symbols(shapes))
+    check_declared(expr, shapes)
+    return expr
+
+
 def _scalar_expression_and_wrt(args, command):
     """The scalar expression and its --wrt symbols (default: all, in natural order)."""
-    expr = parse_expression(args.expr)
+    expr = _expression(args)
     require_scalar(expr, command)
     return expr, wrt_symbols(expr, args.wrt)
 
@@ -80,7 +91,7 @@ def _at_point_and_check(args, expr, wrt, data, lines, show_values, kind, n=1):
 
 def cmd_diff(args):
     """``symdiff diff EXPR [--wrt X] [--n N] [--at X=1 [--check]]``."""
-    expr = parse_expression(args.expr)
+    expr = _expression(args)
     if not isinstance(args.n, int) or args.n < 1:
         raise UsageError(f"--n must be a positive integer, got {args.n}")
     wrt = wrt_symbols(expr, args.wrt, all_by_default=False)
@@ -120,11 +131,12 @@ def cmd_grad(args):
     def show_values(at):
         f_value, *g_values = evaluate([expr, *gradient], at)
         data["value"] = json_number(f_value)
-        data["gradient_value"] = [json_number(v) for v in g_values]
+        data["gradient_value"] = [json_values(v) for v in g_values]
         lines.extend([f"at {point_text(at)}:", f"  f = {format_values(f_value)}"])
         for s, v in zip(wrt, g_values, strict=True):
             lines.append(f"  df/d{s.name} = {format_values(v)}")
-        return g_values
+        # one vector over the flattened variables, as finite differences see them
+        return np.concatenate([np.ravel(v) for v in g_values]) if g_values else []
 
     return _at_point_and_check(args, expr, wrt, data, lines, show_values, GRADIENT)
 
@@ -142,7 +154,7 @@ def cmd_hessian(args):
 
     def show_values(at):
         flat = evaluate([e for row in matrix for e in row], at) if matrix else []
-        values = np.array([float(v) for v in flat]).reshape(len(wrt), len(wrt))
+        values = hessian_matrix(flat, [np.shape(at[s]) for s in wrt])
         data["value"] = json_values(values)
         lines.append(f"at {point_text(at)}:")
         lines.extend("  " + format_values(row) for row in values)
@@ -151,9 +163,36 @@ def cmd_hessian(args):
     return _at_point_and_check(args, expr, wrt, data, lines, show_values, HESSIAN)
 
 
+def hessian_matrix(blocks, shapes):
+    """The Hessian as one matrix over the flattened variables, from its blocks.
+
+    ``blocks`` holds the row-major blocks d2f/dx_i dx_j, of shape
+    ``shapes[i] + shapes[j]``; a scalar variable is one row and one column.
+
+    Examples
+    --------
+    >>> hessian_matrix([2.0, [1.0, 0.0], [1.0, 0.0], [[0.0, 0.0], [0.0, 3.0]]],
+    ...                [(), (2,)])
+    array([[2., 1., 0.],
+           [1., 0., 0.],
+           [0., 0., 3.]])
+    """
+    sizes = [int(np.prod(shape)) for shape in shapes]
+    rows = []
+    for i, size in enumerate(sizes):
+        row = blocks[i * len(sizes) : (i + 1) * len(sizes)]
+        rows.append(
+            [
+                np.asarray(b, dtype=float).reshape(size, other)
+                for b, other in zip(row, sizes, strict=True)
+            ]
+        )
+    return np.block(rows) if rows else np.zeros((0, 0))
+
+
 def cmd_simplify(args):
     """``symdiff simplify EXPR``: the simplified expression and the node counts."""
-    expr = parse_expression(args.expr)
+    expr = _expression(args)
     simplified = simplify(expr)
     data = {
         "expr": str(expr),

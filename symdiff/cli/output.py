@@ -56,13 +56,24 @@ def signature(symbols):
 
 
 def point_text(at):
-    """A point ``{Symbol: float}`` for people: ``x = 1, y = 2``."""
-    return ", ".join(f"{s.name} = {v:g}" for s, v in at.items())
+    """A point ``{Symbol: value}`` for people: ``x = 1, w = [1, 2]``.
+
+    Examples
+    --------
+    >>> from symdiff import Symbol
+    >>> point_text({Symbol("x"): 1.0, Symbol("w", shape=(2,)): np.array([1.0, 2.5])})
+    'x = 1, w = [1, 2.5]'
+    """
+    # an array on one line: the point is one line of the output
+    return ", ".join(
+        f"{s.name} = {' '.join(format_values(v).split()) if np.ndim(v) else f'{v:g}'}"
+        for s, v in at.items()
+    )
 
 
 def record_point(data, at):
-    """Put the point ``{Symbol: float}`` into the JSON result as ``{name: value}``."""
-    data["at"] = {s.name: v for s, v in at.items()}
+    """Put the point ``{Symbol: value}`` into the JSON result as ``{name: value}``."""
+    data["at"] = {s.name: json_values(v) if np.ndim(v) else v for s, v in at.items()}
 
 
 def print_result(data, lines, as_json):

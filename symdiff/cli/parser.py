@@ -54,6 +54,7 @@ def build_parser():
     _add_derivative_commands(commands)
     simplify = commands.add_parser("simplify", help="simplify an expression")
     simplify.add_argument("expr", help="the expression")
+    _add_shape_argument(simplify)
     simplify.add_argument("--json", action="store_true", help="machine-readable output")
     _add_export_command(commands)
     return parser
@@ -108,6 +109,7 @@ def _add_export_command(commands):
 
 def _add_expression_arguments(command, wrt_help, simplify=True):
     command.add_argument("expr", help="the expression, e.g. 'x**2*sin(y)'")
+    _add_shape_argument(command)
     command.add_argument("--wrt", metavar="X,Y", help=wrt_help)
     command.add_argument("--json", action="store_true", help="machine-readable output")
     if simplify:
@@ -118,11 +120,23 @@ def _add_expression_arguments(command, wrt_help, simplify=True):
         )
 
 
+def _add_shape_argument(command):
+    command.add_argument(
+        "--shape",
+        action="append",
+        metavar="X=n,5",
+        help="declare a tensor symbol: its dimensions, integers or names (a named "
+        "dimension such as the number of rows n takes its size from the data, and "
+        "the expression may use it: sum(X)/n); repeat for several symbols",
+    )
+
+
 def _add_point_arguments(command):
     command.add_argument(
         "--at",
         metavar="X=1,Y=2",
-        help="evaluate at this point (values may be expressions like pi/4)",
+        help="evaluate at this point (values may be expressions like pi/4, and "
+        "arrays for tensor symbols: w=[1,2])",
     )
     command.add_argument(
         "--check",

@@ -53,6 +53,12 @@ def _erf(x):
 _ARG_SOURCE = '''\
 def _arg(value, shape, name):
     """A tensor argument as an array; extra leading dimensions are a batch."""
+    if (
+        value.__class__ is np.ndarray
+        and value.dtype.type is {dtype}
+        and value.shape == shape
+    ):  # the usual call (an optimizer's point, the data): nothing to convert
+        return value
     value = np.asarray(value, dtype={dtype})
     k = len(shape)
     if value.ndim < k or value.shape[value.ndim - k :] != shape:
@@ -61,6 +67,38 @@ def _arg(value, shape, name):
             f"extra leading dimensions), got shape {{value.shape}}"
         )
     return value
+'''
+
+_ARGN_SOURCE = '''\
+def _argn(value, shape, name, shown):
+    """A tensor argument with named dimensions (None in ``shape``: bound after)."""
+    if value.__class__ is not np.ndarray or value.dtype.type is not {dtype}:
+        value = np.asarray(value, dtype={dtype})
+    lead = value.ndim - len(shape)
+    ok = lead >= 0
+    if ok:
+        for d, v in zip(shape, value.shape[lead:], strict=True):
+            if d is not None and d != v:
+                ok = False
+    if not ok:
+        raise ValueError(
+            f"argument {{name}} must have shape {{shown}} (or a batch of them, with "
+            f"extra leading dimensions), got shape {{value.shape}}"
+        )
+    return value
+'''
+
+_DIM_SOURCE = '''\
+def _dim(name, *seen):
+    """The size of a named dimension, the same in every argument that has it."""
+    size, first, axis = seen[0]
+    for other_size, other, other_axis in seen[1:]:
+        if other_size != size:
+            raise ValueError(
+                f"dimension {{name!r}}: {{first}} has {{size}} (axis {{axis}}) but "
+                f"{{other}} has {{other_size}} (axis {{other_axis}})"
+            )
+    return size
 '''
 
 
@@ -75,11 +113,13 @@ def _full(value, shape):
 # helper name -> its source, a format string over the dtype's name (``np.float64``)
 _HELPER_TEMPLATES = {
     "_arg": _ARG_SOURCE,
+    "_argn": _ARGN_SOURCE,
+    "_dim": _DIM_SOURCE,
     "_erf": _ERF_SOURCE.replace("{", "{{").replace("}", "}}"),
     "_full": _FULL_SOURCE,
 }
 # ops whose code calls a helper that the generated code must define (numpy has no erf)
-HELPER_OF_OP = {"erf": "_erf"}
+HELPER_OF_OP = {"erf": "_erf", "erfc": "_erf"}
 
 
 def helper_source(name, dtype_name):

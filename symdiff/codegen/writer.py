@@ -56,6 +56,7 @@ from symdiff.codegen.source import (
     operand_slots,
     scalar_literal,
 )
+from symdiff.core.dims import has_named
 from symdiff.core.expr import Expr, Symbol, as_expr
 from symdiff.core.spec import OPS
 from symdiff.core.traverse import topo_order
@@ -142,7 +143,8 @@ def code_names(args):
     A symbol's name is kept when it is a plain ASCII identifier that is not a Python
     keyword or builtin, not ``np``, does not start with ``_`` and has at most 40
     characters; otherwise (and for a repeated name) it is mangled deterministically to
-    ``_s<position>_<its letters and digits>``.
+    ``_s<position>_<its letters and digits>``.  A symbol named like a dimension of
+    an argument's shape is mangled too (the code binds the dimension to that name).
 
     Examples
     --------
@@ -152,7 +154,8 @@ def code_names(args):
     ['x', '_s1_lambda', '_s2_x_import_os']
     """
     names = []
-    taken = set()
+    # generated functions bind each named dimension to a variable of its name
+    taken = {str(d) for s in args for d in s.shape if isinstance(d, str)}
     for i, s in enumerate(args):
         name = s.name
         if not _is_plain_name(name) or name in taken:
@@ -329,6 +332,7 @@ class ModuleWriter:
         leaves, tokens = flatten_outputs(outputs, self.owner)
         order = topo_order(*leaves)
         masks = self._dependency_masks(order, args)
+        self._check_dims_bound(order, args)
         self._plan_statements(order, leaves, args, names, masks)
         out_texts, need_batch = self._output_texts(leaves, masks, len(args))
         lines = []
@@ -342,6 +346,21 @@ class ModuleWriter:
         return lines
 
     # -- the steps of write_function ---------------------------------------------------
+
+    def _check_dims_bound(self, order, args):
+        """Every named dim the outputs use must be read off some argument's shape."""
+        bound = {d for s in args for d in s.shape if isinstance(d, str)}
+        for node in order:
+            used = [d for d in node.shape if isinstance(d, str)]
+            if node.op == "dim":
+                used.append(node.params["name"])
+            for d in used:
+                if d not in bound:
+                    raise ValueError(
+                        f"{self.owner}: the outputs use the dimension {str(d)!r}, "
+                        "which no argument's shape has, so its size is unknown "
+                        f"(args: {[f'{s.name} {s.shape}' for s in args]})"
+                    )
 
     def _dependency_masks(self, order, args):
         """Bit i of a node's mask is set when it depends on ``args[i]``."""
@@ -420,15 +439,36 @@ class ModuleWriter:
 
     def _write_prologue(self, lines, args, names, args_read, need_batch):
         """Convert the arguments that are read; compute the batch shape if needed."""
+        dims = {}  # dim name -> [(code name, ndim, axis)] of the arguments that have it
         for s, n in zip(args, names, strict=True):
-            if s not in args_read:
+            for i, d in enumerate(s.shape):
+                if isinstance(d, str):
+                    dims.setdefault(str(d), []).append((n, s.ndim, i))
+        for s, n in zip(args, names, strict=True):
+            if s not in args_read and not has_named(s.shape):
                 continue
-            if s.shape:
+            if has_named(s.shape):
+                self.helpers.add("_argn")
+                sizes = tuple(None if isinstance(d, str) else d for d in s.shape)
+                value = f'_argn({n}, {sizes!r}, "{n}", "{s.shape!r}")'
+            elif s.shape:
                 self.helpers.add("_arg")
                 value = f'_arg({n}, {s.shape!r}, "{n}")'
             else:
                 value = f"np.asarray({n}, dtype={self.dtype_name})"
             append_statement(lines, INDENT, f"{n} = ", value)
+        for dim, seen in dims.items():
+            # a named dim is read off the arguments (their own axes are trailing)
+            if len(seen) == 1:
+                n, k, i = seen[0]
+                value = f"{n}.shape[{i - k}]"
+            else:
+                self.helpers.add("_dim")
+                parts = ", ".join(
+                    f'({n}.shape[{i - k}], "{n}", {i})' for n, k, i in seen
+                )
+                value = f'_dim("{dim}", {parts})'
+            append_statement(lines, INDENT, f"{dim} = ", value)
         if need_batch:
             parts = [
                 f"np.shape({n})[: np.ndim({n}) - {s.ndim}]"

@@ -22,15 +22,17 @@ import numbers
 
 import numpy as np
 
+from symdiff.core.dims import has_named
 from symdiff.core.errors import ShapeError
 from symdiff.core.expr import Expr, apply, as_expr
-from symdiff.ops.util import check_axis
+from symdiff.ops.util import check_axis, int_param, normalize_axes, size_of
 
 __all__ = [
     "concatenate",
     "cumsum",
     "det",
     "diag",
+    "dim",
     "diagonal",
     "dot",
     "getitem",
@@ -46,9 +48,11 @@ __all__ = [
     "reshape",
     "solve",
     "stack",
+    "std",
     "sum",
     "trace",
     "transpose",
+    "var",
 ]
 
 
@@ -99,13 +103,22 @@ def reshape(e, shape):
     (3, 2)
     """
     e = as_expr(e)
-    shape = (shape,) if isinstance(shape, numbers.Integral) else tuple(shape)
-    shape = tuple(_int("reshape: shape", d) for d in shape)
+    shape = (shape,) if isinstance(shape, numbers.Integral | str) else tuple(shape)
+    shape = tuple(d if isinstance(d, str) else _int("reshape: shape", d) for d in shape)
     if shape.count(-1) > 1:
         raise ShapeError(f"reshape: only one dimension can be -1, got shape {shape}")
+    if -1 in shape and has_named(e.shape):
+        names = [d for d in shape if isinstance(d, str)]
+        if names != [d for d in e.shape if isinstance(d, str)]:
+            raise ShapeError(
+                f"reshape: cannot reshape shape {e.shape} to shape {shape}: -1 "
+                "cannot stand for a product with a named dimension (named dimensions "
+                "must stay as they are)"
+            )
     if -1 in shape:
-        known = math.prod(d for d in shape if d != -1)
-        size = math.prod(e.shape)
+        # named dims count for themselves (the op's rule checks they stay in place)
+        known = math.prod(d for d in shape if d != -1 and not isinstance(d, str))
+        size = math.prod(d for d in e.shape if not isinstance(d, str))
         if known == 0 or size % known:
             raise ShapeError(
                 f"reshape: cannot reshape shape {e.shape} to shape {shape}"
@@ -223,9 +236,17 @@ def getitem(e, key):
         if k is None:
             final.append(1)
             continue
+        d = e.shape[axis]
+        if isinstance(d, str) and k != slice(None):
+            # the result's size (or the index's validity) would depend on n
+            raise ShapeError(
+                f"getitem: cannot index the named dimension {str(d)!r} of shape "
+                f"{e.shape} with {k!r} (its size is unknown until values are given); "
+                "only ':' keeps it"
+            )
         if isinstance(k, slice):
             slices.append((axis, k))
-            final.append(len(range(e.shape[axis])[k]))
+            final.append(d if isinstance(d, str) else len(range(d)[k]))
         else:
             takes.append((axis, int(k)))
         axis += 1
@@ -261,19 +282,98 @@ def sum(e, axis=None, keepdims=False):  # noqa: A001  (numpy's name)
     return apply("sum", e, axis=check_axis("sum", axis), keepdims=keepdims)
 
 
+def dim(name):
+    """The size of the named dimension ``name``, as a scalar expression.
+
+    Its value is read off the arrays given to :func:`symdiff.evaluate`,
+    :func:`symdiff.lambdify` or :func:`symdiff.export_module`; its derivative is 0.
+    It prints as ``dim(n)``, never as ``n``, which would read back as a Symbol.
+
+    Parameters
+    ----------
+    name : str
+        A dimension name (an identifier not starting with ``_``).
+
+    Returns
+    -------
+    Expr
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from symdiff import Symbol, dim, evaluate
+    >>> X = Symbol("X", shape=("n", 2))
+    >>> e = X.sum() / dim("n")
+    >>> print(e)
+    sum(X)/dim(n)
+    >>> float(evaluate(e, X=np.ones((4, 2))))
+    2.0
+    """
+    if not isinstance(name, str):
+        raise TypeError(f"dim: name must be a str, got {name!r}")
+    return apply("dim", name=str(name))
+
+
+def _count(e, axis):
+    """The number of entries ``axis`` reduces: an int, or an Expr with dim()s."""
+    axes = normalize_axes("mean", check_axis("mean", axis), e.ndim)
+    return size_of([e.shape[ax] for ax in axes])
+
+
 def mean(e, axis=None, keepdims=False):
     """Mean over ``axis``: ``sum(e, axis) / count``, the count exact.
+
+    Over a named dimension the count is its size, :func:`dim`.
 
     Examples
     --------
     >>> from symdiff import Symbol, mean
     >>> print(mean(Symbol("x", shape=(4,))))
     sum(x)/4
+    >>> print(mean(Symbol("X", shape=("n", 3)), axis=0))
+    sum(X, axis=0)/dim(n)
     """
     e = as_expr(e)
     out = apply("sum", e, axis=check_axis("mean", axis), keepdims=keepdims)
-    count = math.prod(e.shape) // builtins.max(1, math.prod(out.shape))
-    return out / count
+    return out / _count(e, axis)
+
+
+def var(e, axis=None, ddof=0, keepdims=False):
+    """Variance over ``axis``, dividing by ``count - ddof`` (numpy's ``ddof``).
+
+    Written as ``sum((e - mean(e))**2) / (count - ddof)``: the centred form, which
+    does not lose the digits that ``mean(e**2) - mean(e)**2`` would.  Over a named
+    dimension ``n`` the divisor is ``dim(n) - ddof``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from symdiff import Symbol, evaluate, var
+    >>> X = Symbol("X", shape=("n", 2))
+    >>> data = np.array([[1.0, 2.0], [3.0, 5.0], [8.0, 6.0]])
+    >>> evaluate(var(X, axis=0, ddof=1), X=data)
+    array([13.        ,  4.33333333])
+    """
+    e = as_expr(e)
+    ddof = int_param("var", "ddof", ddof)
+    axis = check_axis("var", axis)
+    centred = e - apply("sum", e, axis=axis, keepdims=True) / _count(e, axis)
+    total = apply("sum", centred * centred, axis=axis, keepdims=keepdims)
+    return total / (_count(e, axis) - ddof)
+
+
+def std(e, axis=None, ddof=0, keepdims=False):
+    """Standard deviation over ``axis``: ``sqrt(var(e, axis, ddof))``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from symdiff import Symbol, evaluate, std
+    >>> x = Symbol("x", shape=("n",))
+    >>> float(evaluate(std(x), x=np.array([1.0, 3.0])))
+    1.0
+    """
+    return apply("sqrt", var(e, axis=axis, ddof=ddof, keepdims=keepdims))
 
 
 def prod(e, axis=None, keepdims=False):
@@ -391,7 +491,9 @@ def outer(a, b):
     (2, 3)
     """
     a, b = as_expr(a), as_expr(b)
-    m, n = math.prod(a.shape), math.prod(b.shape)
+    # a vector keeps its (maybe named) length; numpy flattens anything else
+    m = a.shape[0] if a.ndim == 1 else math.prod(a.shape)
+    n = b.shape[0] if b.ndim == 1 else math.prod(b.shape)
     return apply("reshape", a, shape=(m, 1)) * apply("reshape", b, shape=(1, n))
 
 

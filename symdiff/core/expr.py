@@ -110,8 +110,8 @@ class Expr:
     params : dict
         Op-specific parameters (the value of a constant, the name of a symbol, the
         axis of a reduction); stored as sorted ``(name, value)`` pairs.
-    shape : tuple of int
-        Shape of the value; ``()`` for scalars.
+    shape : tuple of int and named dims
+        Shape of the value; ``()`` for scalars (a named dim is a ``str``).
 
     Notes
     -----
@@ -259,8 +259,10 @@ class Symbol(Expr):
     ----------
     name : str
         Any non-empty string (code generation mangles names that are not identifiers).
-    shape : tuple of int, optional
-        The shape of the values it stands for; ``()`` (a scalar) by default.
+    shape : tuple of int, str or None, optional
+        The shape of the values it stands for; ``()`` (a scalar) by default.  An
+        entry may be a name (``"n"``): a size read off the values when evaluated or
+        compiled (see :mod:`symdiff.core.dims`); ``None`` is a fresh anonymous one.
 
     Examples
     --------
@@ -270,6 +272,8 @@ class Symbol(Expr):
     True
     >>> Symbol("A", shape=(2, 3)).shape
     (2, 3)
+    >>> Symbol("X", shape=("n", 3)).shape
+    (n, 3)
     """
 
     __slots__ = ()

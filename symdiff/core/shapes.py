@@ -1,5 +1,10 @@
-"""Shape rules shared by the op table: numpy broadcasting with readable errors."""
+"""Shape rules shared by the op table: numpy broadcasting with readable errors.
 
+A shape entry is an ``int`` or a named dimension (:mod:`symdiff.core.dims`): a name
+broadcasts with ``1`` and with itself, never with another name or another size.
+"""
+
+from symdiff.core.dims import as_dim
 from symdiff.core.errors import ShapeError
 
 
@@ -24,8 +29,15 @@ def broadcast_shapes(op, *shapes):
                 if d != 1:
                     if size not in (1, d):
                         listed = " and ".join(str(tuple(s)) for s in shapes)
+                        named = isinstance(size, str) or isinstance(d, str)
+                        why = (
+                            f" (dimension {size!r} against {d!r}: a named "
+                            "dimension broadcasts only with 1 and with itself)"
+                            if named
+                            else ""
+                        )
                         raise ShapeError(
-                            f"{op}: shapes {listed} cannot be broadcast together"
+                            f"{op}: shapes {listed} cannot be broadcast together{why}"
                         )
                     size = d
         out.append(size)
@@ -33,16 +45,25 @@ def broadcast_shapes(op, *shapes):
 
 
 def check_shape(shape):
-    """Validate a user-given shape and return it as a tuple of ints."""
-    if isinstance(shape, int):
+    """Validate a user-given shape: a tuple of ints ``>= 0`` and dimension names.
+
+    A name (``"n"``) becomes a :class:`~symdiff.core.dims.Dim`; ``None`` becomes a
+    fresh anonymous dim.
+
+    Examples
+    --------
+    >>> check_shape(("n", 5))
+    (n, 5)
+    """
+    if isinstance(shape, int | str) or shape is None:
         shape = (shape,)
     try:
         shape = tuple(shape)
     except TypeError:
-        raise ShapeError(f"shape must be a tuple of ints, got {shape!r}") from None
+        raise ShapeError(
+            f"shape must be a tuple of ints and dimension names, got {shape!r}"
+        ) from None
     for d in shape:
-        if not isinstance(d, int) or isinstance(d, bool) or d < 0:
-            raise ShapeError(
-                f"shape must be a tuple of non-negative ints, got {shape!r}"
-            )
+        if type(d) is not int or d < 0:  # the rare case: names, None, errors
+            return tuple([as_dim(d, f"shape {shape!r}") for d in shape])
     return shape

@@ -1,4 +1,4 @@
-"""Rows of the op table: leaves (constants, symbols, pi) and arithmetic.
+"""Rows of the op table: leaves (constants, symbols, pi, dim) and arithmetic.
 
 Each row is written whole here: shape rule (broadcasting, the default), numpy
 implementation, local partial derivatives, printing, LaTeX, SymPy form and the numpy
@@ -13,6 +13,8 @@ from fractions import Fraction
 import numpy as np
 
 from symdiff.core import lazy
+from symdiff.core.dims import is_dim_name
+from symdiff.core.errors import ShapeError
 from symdiff.core.expr import apply
 from symdiff.core.spec import defop
 from symdiff.ops.util import ufunc_impl
@@ -48,6 +50,45 @@ defop(
     latex=r"\pi",
     sympy=lambda node: lazy.sympy().pi,
     code="np.pi",
+)
+
+
+def _dim_params(args, params):
+    name = params.get("name")
+    if set(params) != {"name"} or not isinstance(name, str):
+        raise TypeError(
+            f"dim: takes exactly the parameter 'name' (a str), got {params}"
+        )
+    if not (is_dim_name(name) or name.startswith("_d") and name[2:].isdigit()):
+        raise ShapeError(f"dim: {name!r} cannot name a dimension (see symdiff.dim)")
+    return {"name": str(name)}
+
+
+def _dim_impl(node):
+    # evaluate binds every dim before it runs (symdiff.evaluate replaces dim nodes by
+    # their sizes), so reaching this means the dim is on no symbol that has a value
+    raise ShapeError(
+        f"dim: the dimension {node.params['name']!r} is not a dimension of any symbol "
+        "with a value, so its size is unknown"
+    )
+
+
+# The size of a named dimension as a scalar expression: mean(X, axis=0) divides by it.
+# Its value is bound from the arrays passed to evaluate / lambdify; it is a constant
+# of the data, so it has no derivative (no partials: reverse mode sees no operand).
+defop(
+    "dim",
+    0,
+    _dim_impl,
+    doc="the size of a named dimension",
+    elementwise=False,
+    check_params=_dim_params,
+    latex=None,
+    sympy=lambda node: lazy.sympy().Symbol(
+        node.params["name"], integer=True, nonnegative=True
+    ),
+    # generated functions bind each dim to a local variable of its name
+    code=lambda node, names: node.params["name"],
 )
 
 

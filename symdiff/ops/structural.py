@@ -12,6 +12,7 @@ import math
 import numpy as np
 
 from symdiff.core import lazy
+from symdiff.core.dims import has_named, segments
 from symdiff.core.errors import ShapeError
 from symdiff.core.expr import apply
 from symdiff.core.shapes import broadcast_shapes, check_shape
@@ -42,6 +43,16 @@ def _shape_param(op):
 
 def _reshape_shape(op, args, params):
     src, dst = args[0].shape, params["shape"]
+    if has_named(src) or has_named(dst):
+        # sizes of names are unknown: a reshape is valid for every binding exactly
+        # when the names stay in order and the int blocks between them match
+        if segments(src) != segments(dst):
+            raise ShapeError(
+                f"reshape: cannot reshape shape {src} to shape {dst} (named "
+                "dimensions must stay in order, and only the int dimensions between "
+                "them may be merged or split)"
+            )
+        return dst
     if math.prod(src) != math.prod(dst):
         raise ShapeError(f"reshape: cannot reshape shape {src} to shape {dst}")
     return dst
@@ -216,6 +227,12 @@ def _concat_shape(op, args, params):
         raise ShapeError(
             f"concatenate: shapes {a.shape} and {b.shape} differ off the "
             f"concatenation axis {k - a.ndim}"
+        )
+    if isinstance(a.shape[k], str) or isinstance(b.shape[k], str):
+        raise ShapeError(
+            f"concatenate: shapes {a.shape} and {b.shape}: cannot concatenate along "
+            f"the named dimension {a.shape[k]!r} (the result's size would be a sum "
+            "of names); concatenate along an int dimension"
         )
     return a.shape[:k] + (a.shape[k] + b.shape[k],) + a.shape[k + 1 :]
 

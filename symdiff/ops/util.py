@@ -30,6 +30,7 @@ import math
 
 import numpy as np
 
+from symdiff.core.dims import has_named
 from symdiff.core.errors import ShapeError
 from symdiff.core.expr import apply, const
 
@@ -118,9 +119,40 @@ def identity(shape):
     >>> evaluate(identity((1, 2))).shape
     (1, 2, 1, 2)
     """
+    if has_named(shape):
+        raise ShapeError(
+            f"identity: the shape {tuple(shape)} has named dimensions, so the identity "
+            "of its space (the seed of a Jacobian of a tensor output, or of a Hessian) "
+            "has no fixed size; differentiate a scalar (grad of a sum or mean), or "
+            "use vjp / jvp, which take no seed"
+        )
     size = math.prod(shape)
     eye = apply("diag", apply("broadcast_to", 1, shape=(size,)))
     return apply("reshape", eye, shape=tuple(shape) * 2)
+
+
+def size_of(dims):
+    """The number of entries of a block of ``dims``: an int, or with named dims the
+    product of their :func:`symdiff.dim` sizes (an Expr).
+
+    Examples
+    --------
+    >>> from symdiff.ops.util import size_of
+    >>> size_of((2, 3)), print(size_of(("n", 3)))
+    3*dim(n)
+    (6, None)
+    """
+    count = 1
+    named = []
+    for d in dims:
+        if isinstance(d, str):
+            named.append(apply("dim", name=str(d)))
+        else:
+            count *= d
+    out = count
+    for d in named:
+        out = d if out == 1 else apply("mul", out, d)
+    return out
 
 
 def unbroadcast(g, shape, nlead=0):

@@ -79,6 +79,8 @@ def _latex_layout(node):
         return [_latex_const(node.value)]
     if op == "symbol":
         return [_latex_name(node.name)]
+    if op == "dim":  # the size of a named dimension (issue 12): n, as in papers
+        return [_latex_name(node.params["name"])]
     if op == "mul":
         a, b = node.args
         sep = (
@@ -198,6 +200,57 @@ _TENSOR_LAYOUTS = {
         lambda n: index_text(n, slice_text(n)) + r"\to " + str(n.params["size"]),
     ),
 }
+
+# -- issue 12: the ML op library ------------------------------------------------------
+
+
+def _one_axis_text(node):
+    r"""``\mathrm{axis}\,0`` unless the op works along its default, the last axis."""
+    if "axis" not in node.params:
+        return ""
+    return r"\mathrm{axis}\," + str(node.args[0].ndim + node.params["axis"])
+
+
+def _two_operands(name, sub):
+    return lambda n: [
+        r"\operatorname{" + name + "}" + _sub(sub(n)) + r"\left(",
+        (n.args[0], 0, False),
+        ", ",
+        (n.args[1], 0, False),
+        r"\right)",
+    ]
+
+
+def _einsum(node):
+    lhs, _, out = node.params["subscripts"].partition("->")
+    sub = (lhs + r"\to " + out).replace("...", r"\ldots ")
+    pieces = [r"\operatorname{einsum}_{" + sub + r"}\left("]
+    for i, a in enumerate(node.args):
+        pieces += [", "] if i else []
+        pieces.append((a, 0, False))
+    return [*pieces, r"\right)"]
+
+
+_TENSOR_LAYOUTS.update(
+    {
+        "einsum": _einsum,
+        "tril": _called("tril", lambda n: str(n.params.get("k", ""))),
+        "triu": _called("triu", lambda n: str(n.params.get("k", ""))),
+        "flip": _called("flip", _axes_text),
+        "cholesky": _called("chol"),
+        "logsumexp": _called("logsumexp", _axes_text),
+        "softmax": _called("softmax", _one_axis_text),
+        "log_softmax": _called("log\\_softmax", _one_axis_text),
+        "take_along_axis": _two_operands("gather", _one_axis_text),
+        "scatter_add": _two_operands(
+            "scatter",
+            lambda n: (
+                _one_axis_text(n)
+                and r"\mathrm{axis}\," + str(len(n.shape) + n.params["axis"])
+            ),
+        ),
+    }
+)
 
 
 def _matrix(items):

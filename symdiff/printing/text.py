@@ -188,6 +188,8 @@ def text_layout(node):
     if op == "symbol":
         return [node.name]
     if not node.args:
+        if op == "dim":  # not `n`: that would read back as a Symbol named n
+            return [f"dim({node.params['name']})"]
         return [op]
     if op in ("add", "sub"):
         a, b = node.args

@@ -15,9 +15,17 @@ from fractions import Fraction
 
 import numpy as np
 
+from symdiff.core.dims import has_named
 from symdiff.core.expr import apply, const
 from symdiff.core.spec import OPS
-from symdiff.ops.util import fill_value, is_identity, is_zero, reduced_axes, zeros
+from symdiff.ops.util import (
+    fill_value,
+    is_identity,
+    is_zero,
+    reduced_axes,
+    size_of,
+    zeros,
+)
 from symdiff.rewrite.predicates import (
     ONE,
     ZERO,
@@ -112,8 +120,9 @@ def fold_constants(op, args, params, shape):
     for a in args:
         if a.op != "const":
             return None
-    if not OPS[op].elementwise and math.prod(shape) > max(
-        [1] + [math.prod(a.shape) for a in args]
+    if not OPS[op].elementwise and (
+        has_named(shape)
+        or math.prod(shape) > max([1] + [math.prod(a.shape) for a in args])
     ):
         return None  # folding would only grow constants (broadcast_to, diag, ...)
     vals = [a.value for a in args]
@@ -415,7 +424,8 @@ def neg_zero_tensor(op, args, params, shape):
 
 @rule("canonicalize", "mul")
 def mul_fill_tensor(op, args, params, shape):
-    """x * broadcast_to(c) -> c * x; 0 * x -> zeros; diag(v) * w -> diag(v * w)."""
+    """x * broadcast_to(c) -> c * x (c a constant or any scalar); 0 * x -> zeros;
+    diag(v) * w -> diag(v * w)."""
     a, b = args
     for p, q in ((a, b), (b, a)):
         c = fill_value(p)
@@ -424,6 +434,15 @@ def mul_fill_tensor(op, args, params, shape):
                 return zeros(shape)
             if p.op == "broadcast_to" and q.shape == shape:
                 return q if c == 1 else apply("mul", c, q)
+        if (
+            c is None
+            and p.op == "broadcast_to"
+            and not p.args[0].shape
+            and q.shape == shape
+        ):
+            # a scalar spread out (the adjoint of mean over a named dim: 1/n) needs
+            # no array: numpy broadcasts it, and np.broadcast_to costs microseconds
+            return apply("mul", p.args[0], q)
         if p.op == "diag" and p.args[0].ndim == 1 and q.ndim <= 1 and shape == p.shape:
             return apply("diag", apply("mul", p.args[0], q))
     return None
@@ -459,7 +478,7 @@ def sum_identities(op, args, params, shape):
         return a
     c = fill_value(a)
     if c is not None and a.op == "broadcast_to":
-        count = math.prod(a.shape[ax] for ax in params["axis"])
+        count = size_of([a.shape[ax] for ax in params["axis"]])
         return _broadcast(apply("mul", count, a.args[0]), shape)
     return None
 

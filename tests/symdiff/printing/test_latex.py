@@ -62,6 +62,25 @@ TENSOR_EXAMPLES = {
     "solve": [solve(B, v)],
     # the first operand is an integer order
     "polygamma": [apply("polygamma", 0, x), apply("polygamma", 2, x + y)],
+    "clip": [apply("clip", x, y, 1)],
+    "take_along_axis": [
+        apply("take_along_axis", A, Symbol("i", shape=(3,)), axis=1),
+        apply("take_along_axis", A, Symbol("j", shape=(1, 4)), axis=0),
+    ],
+    "scatter_add": [apply("scatter_add", v, v, axis=0, shape=(4, 2))],
+    "tril": [apply("tril", A), apply("tril", A, k=-1)],
+    "triu": [apply("triu", A, k=1)],
+    "flip": [apply("flip", v), apply("flip", A, axis=0)],
+    "cholesky": [apply("cholesky", B)],
+    "einsum": [
+        apply("einsum", A, B, subscripts="ij,jk->ik"),
+        apply("einsum", v, subscripts="...i->..."),
+    ],
+    "where": [apply("where", x > y, x, y), apply("where", x, 1, 0)],
+    "logsumexp": [apply("logsumexp", A), apply("logsumexp", A, axis=1)],
+    "softmax": [apply("softmax", v), apply("softmax", A, axis=0)],
+    "log_softmax": [apply("log_softmax", v), apply("log_softmax", A, axis=0)],
+    "dim": [apply("dim", name="n"), x / apply("dim", name="n")],
 }
 
 
