@@ -97,6 +97,8 @@ def test_exported_module_caches_on_disk_and_runs(tmp_path, monkeypatch):
     out = gen_numba.g(np.array([1.0, 2.0]), 0.5)
     np.testing.assert_allclose(out[0], 2 * np.array([1.0, 2.0]) * np.sin(0.5))
     assert gen_numba.g.point(2.0, 0.5) == pytest.approx(tuple(o[1] for o in out))
+    block = gen_numba.g.packed_batch(np.array([[1.0, 0.5], [2.0, 0.5]]))
+    np.testing.assert_allclose(block, np.transpose(out), rtol=1e-15)
 
 
 @settings(max_examples=3, deadline=None)
