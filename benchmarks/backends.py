@@ -3,14 +3,18 @@
 The gradient of the n-dimensional Rosenbrock function, in one process:
 
 1. n = 10 at 10**6 points and n = 100 at 10**4 points: ``lambdify(...,
-   backend="numba")`` vs our numpy code (target: numba at least 2x faster) and vs
-   ``jax.jit(jax.vmap(jax.grad(f)))`` on the CPU (target: numba at least as fast);
+   backend="numba")``, called with one array per argument and as
+   ``f.packed_batch(X)`` with the points as the rows of one block (X prepared
+   beforehand, as JAX's input is), vs our numpy code (target: numba at least 2x
+   faster) and vs ``jax.jit(jax.vmap(jax.grad(f)))`` on the CPU (target: numba at
+   least as fast);
 2. one point, n = 100: the numba entries ``f.packed`` (one vector in, one out; target:
    5 us per call or less) and ``f.point`` (100 numbers in, a tuple out), and our numpy
    function's per-call time beside a hand-written numpy gradient of one point;
 3. C: ``export_c`` compiled with ``cc -O2`` vs the C that CasADi generates for the same
    gradient (compiled the same way, both called in a loop over the points in C; target:
-   within 1.2x), and its throughput beside numba's serial loop.
+   within 1.2x), and its throughput beside numba's serial loops (per argument, and
+   ``f.packed_batch`` on the same block with a preallocated ``out``).
 
 Every result is checked against the hand-written gradient first.  Peers that are not
 installed (numba, jax, casadi, a C compiler) are skipped with a printed reason.  Times
@@ -92,7 +96,15 @@ def batches(n, points, repeat):
         print(
             f"    (numba compile of the serial loop: {time.perf_counter() - t:.1f} s)"
         )
-        fns = {"numba": lambda: nb(*rows), **fns}
+        block = np.ascontiguousarray(x.T)  # the points as rows, like jax's input
+        t = time.perf_counter()
+        nb.packed_batch(block[:2])
+        print(f"    (numba compile of the block loop: {time.perf_counter() - t:.1f} s)")
+        fns = {
+            "numba": lambda: nb(*rows),
+            "numba packed_batch(X)": lambda: nb.packed_batch(block),
+            **fns,
+        }
     jax = optional("jax")
     if jax:
         jax.config.update("jax_enable_x64", True)
@@ -101,19 +113,21 @@ def batches(n, points, repeat):
         fns["jax.jit(vmap(grad))"] = lambda: jg(xt).block_until_ready()
     for name, fn in fns.items():
         out = fn()
-        check(name, np.asarray(out).T if "jax" in name else out, ref)
+        block_form = "jax" in name or "packed" in name
+        check(name, np.asarray(out).T if block_form else out, ref)
     times = dict(zip(fns, best(list(fns.values()), repeat), strict=True))
     print(f"n={n}, {points:,} points:")
     for name, t in times.items():
         print(f"    {name:<24} {t * 1e3:9.2f} ms")
-    if "numba" in times:
-        tn = times["numba"]
-        print(
-            f"    => numba {times['numpy backend'] / tn:.2f}x our numpy (target >= 2)"
-        )
+    for form in ("numba", "numba packed_batch(X)"):
+        if form not in times:
+            continue
+        tn = times[form]
+        r = times["numpy backend"] / tn
+        print(f"    => {form} {r:.2f}x our numpy (target >= 2)")
         if "jax.jit(vmap(grad))" in times:
             r = times["jax.jit(vmap(grad))"] / tn
-            print(f"    => numba {r:.2f}x jax.jit on the CPU (target >= 1)")
+            print(f"    => {form} {r:.2f}x jax.jit on the CPU (target >= 1)")
 
 
 def one_point(n, calls):
@@ -222,10 +236,13 @@ def c_export(n, points, repeat):
         nb = lambdify(xs, g, backend="numba")
         cols = list(np.ascontiguousarray(x.T))
         nb(*[c[:2] for c in cols])
+        nb.packed_batch(x[:2])
         fns["numba (serial loop)"] = lambda: nb(*cols)
+        nb_out = np.empty((points, n))
+        fns["numba packed_batch"] = lambda: nb.packed_batch(x, out=nb_out)
     for name, fn in fns.items():
         out = fn()
-        check(name, np.asarray(out).T if "numba" in name else out, ref)
+        check(name, np.asarray(out).T if "loop" in name else out, ref)
     times = dict(zip(fns, best(list(fns.values()), repeat), strict=True))
     print(f"C, n={n}, {points:,} points (cc -O2):")
     for name, t in times.items():
@@ -235,9 +252,10 @@ def c_export(n, points, repeat):
     if "casadi generated C" in times:
         r = t / times["casadi generated C"]
         print(f"    => export_c takes {r:.2f}x CasADi's time (target <= 1.2)")
-    if "numba (serial loop)" in times:
-        r = times["numba (serial loop)"] / t
-        print(f"    => export_c {r:.2f}x numba's throughput")
+    for form in ("numba (serial loop)", "numba packed_batch"):
+        if form in times:
+            r = times[form] / t
+            print(f"    => export_c {r:.2f}x the throughput of {form}")
 
 
 def gpu(n, points, repeat):

@@ -39,7 +39,9 @@ def lambdify(args, outputs, *, dtype="float64", backend="numpy"):
     backend : {"numpy", "array_api", "numba"}, optional
         ``"array_api"``: code for any array-API namespace (torch, JAX, CuPy, dask...;
         the function takes ``xp=`` or infers it from the arguments); ``"numba"``:
-        compiled loops over the points (needs numba).  See ``docs/codegen.md``.
+        compiled loops over the points (needs numba), with ``fn.point(...)`` and
+        ``fn.packed(v)`` for one point and ``fn.packed_batch(X)`` for the points as
+        the rows of one array.  See ``docs/codegen.md``.
 
     Returns
     -------

@@ -97,3 +97,45 @@ def test_exported_module_caches_on_disk_and_runs(tmp_path, monkeypatch):
     out = gen_numba.g(np.array([1.0, 2.0]), 0.5)
     np.testing.assert_allclose(out[0], 2 * np.array([1.0, 2.0]) * np.sin(0.5))
     assert gen_numba.g.point(2.0, 0.5) == pytest.approx(tuple(o[1] for o in out))
+    block = gen_numba.g.packed_batch(np.array([[1.0, 0.5], [2.0, 0.5]]))
+    np.testing.assert_allclose(block, np.transpose(out), rtol=1e-15)
+
+
+@settings(max_examples=3, deadline=None)
+@given(
+    st.lists(expressions([x, y], max_leaves=8, smooth=False), min_size=1, max_size=3),
+    st.integers(0, 2**32 - 1),
+)
+def test_packed_batch_rows_match_evaluate(exprs, seed):
+    T = pytest.importorskip("symdiff.constructors.tensor")
+    outs = [*exprs, T.sum(A * x), A * y]  # a tensor argument and a tensor output
+    f = lambdify([x, A, y], outs, backend="numba")
+    X = np.random.default_rng(seed).uniform(-2, 2, size=(5, 5))  # x, A[0:3], y
+    got = f.packed_batch(X)
+    assert got.shape == (5, len(exprs) + 1 + 3)
+    with np.errstate(all="ignore"):
+        for i, row in enumerate(X):
+            env = {x: row[0], A: row[1:4], y: row[4]}
+            ref = np.concatenate([np.ravel(evaluate(e, env)) for e in outs])
+            np.testing.assert_allclose(got[i], ref, rtol=1e-9, atol=1e-12)
+    out = np.empty_like(got)
+    assert f.packed_batch(X, out=out) is out
+    np.testing.assert_array_equal(out, got)
+
+
+def test_packed_batch_keeps_ieee_semantics_and_checks_shapes():
+    from symdiff.codegen.targets import numba_kernels
+
+    f = lambdify([x, y], [(x + y) - y, x * y / y], backend="numba")
+    X = np.array([[1e-17, 1.0], [1.0, np.inf]])
+    # no fastmath: (1e-17 + 1) - 1 rounds to 0 (reassociated it would be 1e-17), and
+    # inf / inf is nan (an algebraic x*y/y -> x would give 1)
+    np.testing.assert_array_equal(f.packed_batch(X), [[0.0, 1e-17], [np.nan, np.nan]])
+    assert "fastmath" not in f.source
+    # the parallel block loop from PARALLEL_MIN rows on gives the serial one's bits
+    big = np.random.default_rng(3).uniform(-1, 1, (numba_kernels.PARALLEL_MIN, 2))
+    np.testing.assert_array_equal(f.packed_batch(big)[:-1], f.packed_batch(big[:-1]))
+    with pytest.raises(ValueError, match=r"shape \(points, 2\).*got shape \(3,\)"):
+        f.packed_batch(np.ones(3))
+    with pytest.raises(ValueError, match=r"out must .* \(2, 2\), got \(2, 3\)"):
+        f.packed_batch(X, out=np.empty((2, 3)))
