@@ -25,7 +25,7 @@ STANDARD = frozenset(
         "abs sign sqrt exp log log1p expm1 sin cos tan sinh cosh tanh pi inf nan "
         "sum prod max min reshape broadcast_to moveaxis eye zeros asarray "
         "float32 float64 complex64 complex128 linalg.inv linalg.det linalg.solve "
-        "linalg.slogdet"
+        "linalg.slogdet log2 log10 floor ceil round clip"
     ).split()
 )
 # numpy names (a trailing "(": calls) that the standard spells differently, or that
@@ -40,6 +40,19 @@ TABLE = {
     "np.minimum(": "_bin(xp, xp.minimum, |scalar",
     "np.logaddexp(": "_bin(xp, xp.logaddexp, |scalar",
     "np.heaviside(": "_heaviside(xp, |scalar",
+    "np.arcsinh": "xp.asinh",
+    "np.arccosh": "xp.acosh",
+    "np.arctanh": "xp.atanh",
+    "np.arctan2(": "_bin(xp, xp.atan2, |scalar",
+    "np.hypot(": "_bin(xp, xp.hypot, |scalar",
+    "np.exp2(": "_bin(xp, xp.pow, 2.0, |scalar",
+    "np.less(": "_bin(xp, xp.less, |scalar",
+    "np.less_equal(": "_bin(xp, xp.less_equal, |scalar",
+    "np.greater(": "_bin(xp, xp.greater, |scalar",
+    "np.greater_equal(": "_bin(xp, xp.greater_equal, |scalar",
+    "np.equal(": "_bin(xp, xp.equal, |scalar",
+    "np.not_equal(": "_bin(xp, xp.not_equal, |scalar",
+    "np.where(": "_where(xp, |scalar",
     "np.expand_dims(": "_expand_dims(xp, |axes",
     "np.swapaxes(": "_swapaxes(xp, |axes",
     "np.flip(": "_flip(xp, |axes",

@@ -38,7 +38,11 @@ _FUNCTIONS = {
     "sin": "sin", "cos": "cos", "tan": "tan", "arcsin": "asin", "arccos": "acos",
     "arctan": "atan", "sinh": "sinh", "cosh": "cosh", "tanh": "tanh", "exp": "exp",
     "log": "log", "log1p": "log1p", "expm1": "expm1", "sqrt": "sqrt", "abs": "fabs",
-    "maximum": "fmax", "minimum": "fmin",
+    "maximum": "fmax", "minimum": "fmin", "arcsinh": "asinh", "arccosh": "acosh",
+    "arctanh": "atanh", "log2": "log2", "log10": "log10", "exp2": "exp2",
+    "floor": "floor", "ceil": "ceil", "arctan2": "atan2", "hypot": "hypot",
+    # nearbyint rounds half to even in the default rounding mode, as numpy's round
+    "round": "nearbyint",
 }  # fmt: skip
 TABLE = {f"np.{k}": v for k, v in _FUNCTIONS.items()} | {"_erf": "erf"}
 OVERRIDES = {
@@ -47,6 +51,20 @@ OVERRIDES = {
     "sign": "(double)(({0} > 0.0) - ({0} < 0.0))",
     "heaviside": "({0} > 0.0 ? 1.0 : 0.0)",
     "softplus": "fmax({0}, 0.0) + log1p(exp(-fabs({0})))",
+    "erfc": "erfc({0})",
+    "clip": "fmin(fmax({0}, {1}), {2})",
+    # equal arguments apart: inf - inf would make the general form nan
+    "logaddexp": (
+        "({0} == {1} ? {0} + 0.6931471805599453"
+        " : fmax({0}, {1}) + log1p(exp(-fabs({0} - {1}))))"
+    ),
+    "less": "(double)({0} < {1})",
+    "less_equal": "(double)({0} <= {1})",
+    "greater": "(double)({0} > {1})",
+    "greater_equal": "(double)({0} >= {1})",
+    "equal": "(double)({0} == {1})",
+    "not_equal": "(double)({0} != {1})",
+    "where": "({0} ? {1} : {2})",
 }
 C_RESERVED = frozenset(
     (

@@ -53,11 +53,18 @@ PARALLEL_MIN = 262_144
 _OPTIONS = 'cache=_CACHE, nogil=True, error_model="numpy"'
 _SUPPORTED = (
     "sin cos tan arcsin arccos arctan sinh cosh tanh exp log log1p expm1 sqrt abs "
-    "sign maximum minimum logaddexp pi inf nan"
+    "sign maximum minimum logaddexp pi inf nan arcsinh arccosh arctanh log2 log10 "
+    "exp2 floor ceil round arctan2 hypot less less_equal greater greater_equal equal "
+    "not_equal where"
 ).split()
 TABLE = {f"np.{n}": f"np.{n}" for n in _SUPPORTED} | {"_erf": "math.erf"}
 # heaviside(x, 0): numba lacks np.heaviside; sign(max(x, 0)) is the same, nan included
-OVERRIDES = {"heaviside": "np.sign(np.maximum({0}, 0.0))"}
+OVERRIDES = {
+    "heaviside": "np.sign(np.maximum({0}, 0.0))",
+    "erfc": "math.erfc({0})",
+    # numba has no scalar np.clip; max then min is numpy's clip (lo > hi and nan too)
+    "clip": "np.minimum(np.maximum({0}, {1}), {2})",
+}
 
 _RUN = '''\
 def _run(kernels, args, shapes, names, out_shapes, dtype):

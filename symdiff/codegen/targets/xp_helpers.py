@@ -79,6 +79,17 @@ def _bin(xp, fn, a, b):
     return fn(a, b)
 
 
+def _where(xp, cond, a, b):
+    """where(cond, a, b) where a or b may be a Python number."""
+    ref = a if not isinstance(a, (int, float)) else b
+    dtype = getattr(ref, "dtype", xp.float64)
+    if isinstance(a, (int, float)):
+        a = xp.asarray(a, dtype=dtype)
+    if isinstance(b, (int, float)):
+        b = xp.asarray(b, dtype=dtype)
+    return xp.where(cond, a, b)
+
+
 def _heaviside(xp, x, at0):
     step = xp.astype(x > 0, x.dtype) + xp.astype(x == 0, x.dtype) * at0
     return xp.where(x == x, step, x)
