@@ -163,8 +163,10 @@ def scalarize(leaves, args, target):
             val[node] = _obj(node)
         elif node.op == "const":
             arr = np.empty(node.shape, dtype=object)
+            values = np.asarray(node.value)
             for idx in np.ndindex(node.shape):
-                arr[idx] = as_expr(np.asarray(node.value)[idx].item())
+                v = values[idx]  # an exact scalar (Fraction) stays itself: no .item()
+                arr[idx] = as_expr(v.item() if isinstance(v, np.generic) else v)
             val[node] = arr
         elif (
             not node.shape
