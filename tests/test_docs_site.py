@@ -67,7 +67,8 @@ def test_the_site_builds_strictly_with_every_page_and_the_api_reference(tmp_path
     assert "Gradient of a scalar expression" in api  # grad's docstring, rendered
     page = (site / "printing_and_parsing" / "index.html").read_text()
     assert "<math" in page and "$x^" not in page  # $x^\top A x$ became MathML
-    for figure in ("tangent", "normal", "lln", "clt", "clt_binomial", "covariance"):
+    figures = ("tangent", "normal", "lln", "clt", "clt_binomial", "covariance")
+    for figure in (*figures, "coin_loglik", "score_hist"):
         png = site / "figures" / f"{figure}.png"
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"  # drawn at build time
     cli = (site / "cli" / "index.html").read_text()

@@ -120,7 +120,7 @@ def fit(family, data, method="trust-exact", **fixed):
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
     free, value_grad, hess, natural_hess = compiled(
-        fam.name, d.size, tuple(sorted(fixed.items()))
+        fam.name, tuple(sorted(fixed.items()))
     )
     cons = dict(zip(fam.params, fam.constraints, strict=True))
     if method == "closed_form":

@@ -1,8 +1,8 @@
 """The log-likelihood of a data vector, and its compiled derivatives (cached).
 
-The data are a symbol of the data's length (:func:`data_symbol`); when named dims
-land (``Symbol("x", shape=("n",))``) that one function changes and every compiled
-log-likelihood serves any length.
+The data are a symbol of named length ``n`` (:func:`data_symbol`), so one
+expression, and one compiled gradient and Hessian, serve data sets of every length:
+the compiled functions bind ``n`` from the array passed in.
 """
 
 from __future__ import annotations
@@ -19,14 +19,28 @@ from symdiff.stats.families import family_of, log_density
 from symdiff.stats.transforms import to_natural
 
 
-def data_symbol(n):
-    """The symbol standing for ``n`` observations (the one place the length enters).
+def data_symbol(n="n"):
+    """The symbol standing for the observations: ``n`` of them.
+
+    Parameters
+    ----------
+    n : str or int, default "n"
+        A dimension name (the default: any length, bound from the data when the
+        expression is evaluated or compiled) or a fixed length.
 
     Examples
     --------
+    >>> data_symbol().shape  # the named dimension n
+    (n,)
     >>> data_symbol(3).shape
     (3,)
     """
+    if isinstance(n, str):
+        return Symbol("data", shape=(n,))
+    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 0:
+        raise ValueError(
+            f"data_symbol: n must be a dimension name or an int >= 0, got {n!r}"
+        )
     return Symbol("data", shape=(int(n),))
 
 
@@ -77,9 +91,10 @@ def log_likelihood(family, data, **params):
 
 
 @lru_cache(maxsize=64)
-def compiled(name, n, fixed):
-    """Compiled log-likelihood pieces for family ``name``, ``n`` observations and the
-    fixed parameter values ``fixed`` (a tuple of pairs), built once and cached.
+def compiled(name, fixed):
+    """Compiled log-likelihood pieces for family ``name`` and the fixed parameter
+    values ``fixed`` (a tuple of pairs), built once and cached: the data have the
+    named length ``n``, so one entry serves data sets of every length.
 
     Returns ``(free, value_grad, hess, natural_hess)``: the free parameter names;
     ``value_grad(data, *u)`` -> (ll, gradient) and ``hess(data, *u)`` in
@@ -87,7 +102,7 @@ def compiled(name, n, fixed):
     parameters (for the observed information at the MLE).
     """
     fam, _ = family_of(name)
-    X = data_symbol(n)
+    X = data_symbol()
     free = [p for p in fam.params if p not in fam.fixed]
     cons = dict(zip(fam.params, fam.constraints, strict=True))
     us = [Symbol("u_" + p) for p in free]

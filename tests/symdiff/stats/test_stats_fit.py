@@ -180,3 +180,33 @@ def test_newton_cg_and_a_numeric_instance_give_the_same_estimates():
     r = fit(Binomial(12, 0.5), counts)  # the instance supplies n; p is estimated
     assert r.params["n"] == 12
     assert r.params["p"] == pytest.approx(counts.mean() / 12, rel=1e-8)
+
+
+def test_one_compiled_likelihood_fits_every_data_length():
+    """The data have a named length: the cache holds one entry per family, and the
+    one compiled gradient and Hessian fit data sets of different lengths."""
+    from symdiff.stats.likelihood import compiled, data_symbol
+
+    assert data_symbol().shape == ("n",)
+    compiled.cache_clear()
+    rng = np.random.default_rng(23)
+    for n in (40, 3000):
+        d = rng.gamma(2.5, 1.5, n)
+        ours = fit("gamma", d)
+        theirs = SCIPY_FITS["gamma"][1](d)
+        assert ours.success, ours.message
+        for k, v in theirs.items():
+            assert ours.params[k] == pytest.approx(v, rel=1e-6), (n, k)
+        e = rng.exponential(0.5, n)
+        assert fit("exponential", e).params["rate"] == pytest.approx(1 / e.mean())
+    info = compiled.cache_info()
+    assert (info.currsize, info.misses) == (2, 2)  # gamma and exponential, once each
+
+
+def test_data_symbol_rejects_a_bad_length():
+    from symdiff.stats import data_symbol
+
+    assert data_symbol(4).shape == (4,)
+    for bad in (-1, 2.5, True):
+        with pytest.raises(ValueError, match="data_symbol"):
+            data_symbol(bad)

@@ -28,8 +28,8 @@ def _scores(family, name, value, draws, **params):
     """The score in ``name`` of every data set (rows of ``draws``), compiled once
     from the symbolic log-likelihood and evaluated as one batch."""
     t = Symbol(name)
-    ll = log_likelihood(family, data_symbol(N), **{name: t}, **params)
-    f = lambdify([data_symbol(N), t], list(grad(ll, [t])))
+    ll = log_likelihood(family, data_symbol(), **{name: t}, **params)
+    f = lambdify([data_symbol(), t], list(grad(ll, [t])))
     return np.broadcast_to(np.asarray(f(draws, value)[0]), (len(draws),))
 
 
