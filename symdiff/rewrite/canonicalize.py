@@ -470,6 +470,44 @@ def matmul_identities(op, args, params, shape):
     return None
 
 
+def _scalar_factor(e):
+    """(c, rest) with e == c * rest and c a scalar (shape ()), or None.
+
+    Looks at the factors of ``e`` and of one product nested in it (``(c * A) * B``,
+    how ``mean`` then a broadcast product come out), so it costs O(1) per node.
+    """
+    if e.op != "mul":
+        return None
+    p, q = e.args
+    for s, t in ((p, q), (q, p)):
+        if not s.shape and t.shape == e.shape:
+            return s, t
+    for inner, other in ((p, q), (q, p)):
+        if inner.op == "mul" and inner.shape == e.shape:
+            for s, t in (inner.args, inner.args[::-1]):
+                if not s.shape and t.shape == inner.shape:
+                    pair = (t, other) if inner is p else (other, t)
+                    return s, apply("mul", *pair)
+    return None
+
+
+@rule("canonicalize", "matmul")
+def matmul_scalar_out(op, args, params, shape):
+    """(c * A) @ B -> c * (A @ B) and A @ (c * B) -> c * (A @ B), c a scalar.
+
+    The scalar (often ``1/n`` of a mean) then scales the small product instead of
+    a whole (d, n) operand: one pass over the data fewer.
+    """
+    for i in (0, 1):
+        found = _scalar_factor(args[i])
+        if found is not None:
+            c, rest = found
+            new = (rest, args[1]) if i == 0 else (args[0], rest)
+            out = apply("matmul", *new)
+            return apply("mul", c, out) if out.shape == shape else None
+    return None
+
+
 @rule("canonicalize", "sum")
 def sum_identities(op, args, params, shape):
     """sum over no axes -> a; sum(broadcast_to(c)) -> (count * c), broadcast."""
