@@ -18,6 +18,7 @@ from symdiff import (
     to_str,
     to_sympy,
 )
+from symdiff.core.traverse import topo_order
 from symdiff.strategies import expressions
 
 x, y = symbols("x y")
@@ -32,6 +33,16 @@ def _close(a, b, rtol=1e-8):
     return math.isclose(a, b, rel_tol=rtol, abs_tol=rtol)
 
 
+# SymPy's simplify decides these identities quickly; the rows added for real models
+# (asinh ... hypot, atan2, clip) have elementary forms with nested radicals and complex
+# logarithms on which simplify can run for many minutes (a CI run stalled on one), so
+# expressions using them are compared numerically only, below
+_EXACT_OPS = frozenset(
+    "symbol const add sub mul div neg pow sin cos tan exp log sqrt sinh cosh tanh "
+    "asin acos atan log1p expm1 sigmoid softplus".split()
+)
+
+
 def _sympy_value(s, px, py):
     v = complex(s.evalf(30, subs={SX: px, SY: py}))
     return v.real if abs(v.imag) <= 1e-12 * max(1.0, abs(v)) else float("nan")
@@ -43,7 +54,7 @@ def test_derivative_equals_sympys(e, pt):
     # SymPy differentiates the elementary form: no definition of ours is involved
     ref = sympy.diff(to_sympy(e, elementary=True), SX)
     # exactly for small expressions ...
-    if len(str(e)) < 40:
+    if len(str(e)) < 40 and {n.op for n in topo_order(e)} <= _EXACT_OPS:
         diff_ = to_sympy(ours, elementary=True) - ref
         assert sympy.simplify(diff_) == 0, (str(e), str(ours))
     # ... and numerically for all of them
