@@ -44,7 +44,10 @@ _EXACT_OPS = frozenset(
 
 
 def _sympy_value(s, px, py):
-    v = complex(s.evalf(30, subs={SX: px, SY: py}))
+    try:
+        v = complex(s.evalf(30, subs={SX: px, SY: py}))
+    except TypeError:  # SymPy left it unevaluated (d/dx ceiling(x)): no reference
+        return float("nan")
     return v.real if abs(v.imag) <= 1e-12 * max(1.0, abs(v)) else float("nan")
 
 
@@ -116,7 +119,10 @@ def test_sympy_round_trip_keeps_the_value(e, pt):
 @given(expressions([x, y], max_leaves=6, smooth=False), points)
 def test_nonsmooth_derivatives_match_sympy_away_from_kinks(e, pt):
     ours = diff(e, x)
-    ref = sympy.diff(to_sympy(e), SX)
+    try:
+        ref = sympy.diff(to_sympy(e), SX)
+    except ValueError:  # an op SymPy has no function for (round): nothing to compare
+        assume(False)
     value = _sympy_value(ref, *pt)
     assume(math.isfinite(value))
     assert _close(evaluate(ours, {x: pt[0], y: pt[1]}), value)
