@@ -19,6 +19,7 @@ from symdiff.core import lazy
 from symdiff.core.errors import ShapeError
 from symdiff.core.expr import apply
 from symdiff.core.spec import defop
+from symdiff.ops.reductions import reduce_shape
 from symdiff.ops.util import (
     bool_param,
     check_axis,
@@ -46,15 +47,6 @@ def _lse_params(args, params):
     if bool_param("logsumexp", "keepdims", params.get("keepdims", False)):
         out["keepdims"] = True
     return out
-
-
-def _lse_shape(op, args, params):
-    shape = args[0].shape
-    n = len(shape)
-    axes = {n + ax for ax in reduced_axes(params, n)}
-    if keeps_dims(params):
-        return tuple(1 if i in axes else d for i, d in enumerate(shape))
-    return tuple(d for i, d in enumerate(shape) if i not in axes)
 
 
 def _finite_max(v, axis):
@@ -123,7 +115,7 @@ defop(
     doc="log(sum(exp(x))) over axes, with the max shift (no overflow)",
     elementwise=False,
     check_params=_lse_params,
-    shape=_lse_shape,
+    shape=reduce_shape,
     vjp=_lse_vjp,
     jvp=_lse_jvp,
     code=_lse_code,

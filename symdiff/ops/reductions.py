@@ -191,7 +191,8 @@ def _reduce_params(op, extra=()):
     return check
 
 
-def _reduce_shape(op, args, params):
+def reduce_shape(op, args, params):
+    """Shape rule of a reduction over ``params``' axes (kept as 1s with keepdims)."""
     shape = args[0].shape
     n = len(shape)
     axes = {n + ax for ax in reduced_axes(params, n)}
@@ -252,7 +253,7 @@ def _reduction(name, fn, doc, local, smooth=True):
         elementwise=False,
         smooth=smooth,
         check_params=_reduce_params(name),
-        shape=_reduce_shape,
+        shape=reduce_shape,
         vjp=_reduction_vjp(local),
         jvp=_reduction_jvp(local),
         code=_reduction_code(f"np.{name}"),
@@ -366,7 +367,7 @@ defop(
     elementwise=False,
     smooth=False,
     check_params=_norm_params,
-    shape=_reduce_shape,
+    shape=reduce_shape,
     vjp=_reduction_vjp(_norm_local),
     jvp=_reduction_jvp(_norm_local),
     code=_norm_code,
