@@ -150,8 +150,26 @@ class LambdifiedFunction:
         return f"<lambdified function of ({names})>"
 
 
+_dead_sources = []  # linecache names of generated functions that have died
+_source_refs = {}  # linecache name -> weak reference to its function
+
+
 def _register_source(filename, source, owner):
     """Let linecache (so inspect.getsource and tracebacks) see generated source, for
-    as long as ``owner`` (the function) lives."""
+    as long as ``owner`` (the function) lives.
+
+    A dead function's entry is dropped at the next registration, not by a finalizer:
+    a finalizer runs during garbage collection, which can happen inside
+    ``linecache.checkcache``'s loop over the cache (doctest and pdb call it), and that
+    loop fails with KeyError on an entry removed under it.
+    """
+    while _dead_sources:
+        name = _dead_sources.pop()
+        linecache.cache.pop(name, None)
+        _source_refs.pop(name, None)
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-    weakref.finalize(owner, linecache.cache.pop, filename, None)
+    _source_refs[filename] = weakref.ref(owner, lambda _, n=filename: _dead(n))
+
+
+def _dead(filename):
+    _dead_sources.append(filename)  # (a list append: safe inside a collection)

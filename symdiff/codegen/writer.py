@@ -45,6 +45,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from symdiff.codegen.lower import lower_for_code
 from symdiff.codegen.source import (
     HELPER_OF_OP,
     INDENT,
@@ -331,6 +332,10 @@ class ModuleWriter:
         """
         leaves, tokens = flatten_outputs(outputs, self.owner)
         order = topo_order(*leaves)
+        lowered = lower_for_code(order, leaves)
+        if lowered is not leaves:
+            leaves = lowered
+            order = topo_order(*leaves)
         masks = self._dependency_masks(order, args)
         self._check_dims_bound(order, args)
         self._plan_statements(order, leaves, args, names, masks)
@@ -478,7 +483,14 @@ class ModuleWriter:
             ]
             if len(parts) > 1:
                 batch = f"np.broadcast_shapes({', '.join(parts)})"
-            else:
+            if len(parts) > 1 and any(s.shape for s in args):
+                # the usual call has no batch: skip the shape arithmetic (the
+                # arguments are arrays here, all of them converted above)
+                plain = " and ".join(
+                    f"{n}.ndim == {s.ndim}" for s, n in zip(args, names, strict=True)
+                )
+                batch = f"() if {plain} else {batch}"
+            elif len(parts) <= 1:
                 batch = parts[0] if parts else "()"
             append_statement(lines, INDENT, "_b = ", batch)
 

@@ -24,7 +24,10 @@ def _const_impl(node):
     v = node.value
     if isinstance(v, float | np.ndarray) or (isinstance(v, int) and abs(v) < 2**53):
         return v
-    return float(v)  # Fractions, and ints too big for numpy's integer types
+    try:  # Fractions, and ints too big for numpy's integer types
+        return float(v)
+    except OverflowError:  # beyond the largest float: inf, as generated code has it
+        return math.inf if v > 0 else -math.inf
 
 
 def _pow_impl(node, a, b):

@@ -382,7 +382,7 @@ def transpose_identities(op, args, params, shape):
 @rule("canonicalize", "reshape")
 def reshape_identities(op, args, params, shape):
     """reshape(a, a.shape) -> a; reshape(reshape(a)) -> reshape(a);
-    reshape(c) and reshape(broadcast_to(c)) -> broadcast_to(c) for a scalar c."""
+    reshape(c) and reshape(broadcast_to(s)) -> broadcast_to(s) for a scalar s."""
     (a,) = args
     if a.shape == shape:
         return a
@@ -390,6 +390,9 @@ def reshape_identities(op, args, params, shape):
         return apply("reshape", a.args[0], shape=shape)
     if fill_value(a) is not None:
         return apply("broadcast_to", a.args[0] if a.shape else a, shape=shape)
+    if a.op == "broadcast_to" and not a.args[0].shape:
+        # a symbolic scalar spread out (1/n, the adjoint of a mean over a named dim)
+        return apply("broadcast_to", a.args[0], shape=shape)
     return None
 
 

@@ -369,6 +369,24 @@ def test_getsource_and_tracebacks_show_the_generated_lines():
     assert ours and "x * y" in ours[-1].line
 
 
+def test_a_dead_functions_source_leaves_linecache_at_the_next_lambdify():
+    # dropped by our own code, never by a finalizer inside a garbage collection
+    # (which could run within linecache.checkcache's loop and make it fail)
+    import gc
+    import linecache
+
+    fn = lambdify([x], x + 41)
+    name = fn.__wrapped__.__code__.co_filename
+    assert name in linecache.cache
+    del fn
+    gc.collect()
+    assert name in linecache.cache  # nothing happens during the collection
+    live = lambdify([x], x + 42)
+    assert name not in linecache.cache
+    assert inspect.getsource(live) == live.source
+    linecache.checkcache()
+
+
 def test_source_is_deterministic_and_names_temporaries_in_order():
     f = x**2 * sin(y) + exp(x)
     a = lambdify([x, y], grad(f, [x, y])).source
