@@ -47,6 +47,8 @@ def _shared_exp(z):
 
 def _sigmoid(node, args, new):
     (z,) = args
+    if z.op == "const":  # the comparison would fold to a number, not a mask
+        return None
     e = _shared_exp(z)
     positive = apply("greater_equal", z, 0.0)
     return apply("div", apply("where", positive, 1.0, e), 1.0 + e)

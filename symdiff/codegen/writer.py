@@ -464,16 +464,15 @@ class ModuleWriter:
             append_statement(lines, INDENT, f"{n} = ", value)
         for dim, seen in dims.items():
             # a named dim is read off the arguments (their own axes are trailing)
-            if len(seen) == 1:
-                n, k, i = seen[0]
-                value = f"{n}.shape[{i - k}]"
-            else:
+            n, k, i = seen[0]
+            append_statement(lines, INDENT, f"{dim} = ", f"{n}.shape[{i - k}]")
+            parts = ", ".join(f'({m}.shape[{j - q}], "{m}", {j})' for m, q, j in seen)
+            for m, q, j in seen[1:]:
+                # checked inline (a call costs more than the check); the helper
+                # only words the error
                 self.helpers.add("_dim")
-                parts = ", ".join(
-                    f'({n}.shape[{i - k}], "{n}", {i})' for n, k, i in seen
-                )
-                value = f'_dim("{dim}", {parts})'
-            append_statement(lines, INDENT, f"{dim} = ", value)
+                lines.append(f"{INDENT}if {m}.shape[{j - q}] != {dim}:")
+                append_statement(lines, INDENT * 2, "", f'_dim("{dim}", {parts})')
         if need_batch:
             parts = [
                 f"np.shape({n})[: np.ndim({n}) - {s.ndim}]"

@@ -65,7 +65,12 @@ def _reshape_impl(node, v):
 
 def _reshape_code(node, names):
     (a,) = names
-    k = node.args[0].ndim
+    src, dst = node.args[0].shape, node.params["shape"]
+    k = len(src)
+    if dst[:k] == src and all(d == 1 for d in dst[k:]):
+        # only unit axes appended (a column v[:, None]): an index, a view that keeps
+        # any batch in front, at a fraction of the shape arithmetic's cost
+        return f"{a}[..., {', '.join(['None'] * (len(dst) - k))}]"
     batch = f"np.shape({a})[:np.ndim({a}) - {k}]"
     return f"np.reshape({a}, {batch} + {node.params['shape']!r})"
 

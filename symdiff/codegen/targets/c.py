@@ -26,6 +26,8 @@ import math
 import os
 import re
 
+import numpy as np
+
 from symdiff.codegen.targets.modules import short_text
 from symdiff.codegen.targets.scalar import ScalarProgram, TemplateRender, scalarize
 from symdiff.codegen.writer import check_args, code_names, flatten_outputs
@@ -99,6 +101,13 @@ def _single(text):
 
 def _literal(value, single):
     v = float(value) if not isinstance(value, float) else value
+    if single and math.isfinite(v) and v != 0:
+        with np.errstate(over="ignore", under="ignore"):
+            as_single = float(np.float32(v))
+        if as_single == 0 or math.isinf(as_single):
+            # beyond float's range, the literal would not compile cleanly: write
+            # the value it has in single precision (as numpy's float32 code has it)
+            v = as_single
     if math.isnan(v):
         text = "NAN"
     elif math.isinf(v):

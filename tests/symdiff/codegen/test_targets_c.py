@@ -74,6 +74,20 @@ def test_random_expressions_compiled_match_evaluate(tmp_path_factory, exprs):
 
 
 @needs_cc
+def test_constants_beyond_float_range_compile_in_single_precision(tmp_path):
+    # a literal like 1.7e-177f does not compile under -Werror: the float variant
+    # writes the value it has in single precision (0, inf), as numpy float32 does
+    outputs = [x * 1.7e-177, x * 1e300, x * -1e300, x * 0.25]
+    lib = _build(tmp_path, {"f": outputs}, [x])
+    got = _batch(lib, "f", np.array([[2.0]]), 4, single=True)[0]
+    with np.errstate(over="ignore", under="ignore"):
+        want = np.float32(2.0) * np.array([1.7e-177, 1e300, -1e300, 0.25], np.float32)
+    np.testing.assert_array_equal(got, want)
+    np.testing.assert_allclose(_batch(lib, "f", np.array([[2.0]]), 4)[0][[0, 3]],
+                               [3.4e-177, 0.5])  # fmt: skip
+
+
+@needs_cc
 def test_tensor_ops_and_the_point_form(tmp_path):
     T = pytest.importorskip("symdiff.constructors.tensor")
     f = T.sum(M @ A * x) + apply("prod", A, axis=None) + heaviside(y) + erf(x)
