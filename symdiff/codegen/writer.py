@@ -456,7 +456,18 @@ class ModuleWriter:
                 self.helpers.add("_argn")
                 sizes = tuple(None if isinstance(d, str) else d for d in s.shape)
                 value = f'_argn({n}, {sizes!r}, "{n}", "{s.shape!r}")'
-            elif s.shape:
+                # the usual call (a float array of the declared rank) passes an
+                # inline test; anything else goes through the helper
+                usual = [
+                    f"{n}.__class__ is not np.ndarray",
+                    f"{n}.dtype.type is not {self.dtype_name}",
+                    f"{n}.ndim != {s.ndim}",
+                ] + [f"{n}.shape[{i}] != {d}" for i, d in enumerate(sizes) if d]
+                append_statement(lines, INDENT, "if ", " or ".join(usual))
+                lines[-1] += ":"
+                append_statement(lines, INDENT * 2, f"{n} = ", value)
+                continue
+            if s.shape:
                 self.helpers.add("_arg")
                 value = f'_arg({n}, {s.shape!r}, "{n}")'
             else:
