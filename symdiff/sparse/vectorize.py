@@ -96,6 +96,34 @@ def _operand_text(slots, shared, namespace):
     return f"buf[{name}]"
 
 
+def _group_code(op, members, slot, namespace, dtype_name):
+    """The group's members in buffer order, and the source of their values."""
+    if len(members) == 1:  # no vectors to lay out: read the operands' slots
+        args = members[0].args
+        # constants meeting only constants: numpy scalars (numpy semantics: 1 / 0 is
+        # inf, not a ZeroDivisionError), as the ordinary code generator writes them
+        typed = dtype_name if all(a.op == "const" for a in args) else None
+        operands = [
+            scalar_literal(a.value, typed) if a.op == "const" else f"buf[{slot[a]}]"
+            for a in args
+        ]
+        return members, OPS[op].code.format(*operands)
+    arity = len(members[0].args)
+    table = np.fromiter(
+        (slot[a] for m in members for a in m.args), np.int64, arity * len(members)
+    ).reshape(len(members), arity)
+    # members sorted by their operands' slots: operand vectors become slices
+    perm = np.lexsort(table.T[::-1])
+    table = table[perm]
+    members = [members[i] for i in perm.tolist()]
+    operands = []
+    for k in range(arity):
+        first = members[0].args[k]
+        shared = first if all(m.args[k] is first for m in members) else None
+        operands.append(_operand_text(table[:, k], shared, namespace))
+    return members, OPS[op].code.format(*operands)
+
+
 # long: one pass that schedules, lays out and writes; split, it would pass six tables
 @without_gc
 def compile_scalar_program(args, exprs, *, dtype="float64", force=False):
@@ -157,23 +185,12 @@ def compile_scalar_program(args, exprs, *, dtype="float64", force=False):
     top = len(slot)
     erf = False
     for key in sorted(groups):
-        members = groups[key]
-        arity = len(members[0].args)
-        table = np.fromiter(
-            (slot[a] for m in members for a in m.args), np.int64, arity * len(members)
-        ).reshape(len(members), arity)
-        # members sorted by their operands' slots: operand vectors become slices
-        perm = np.lexsort(table.T[::-1])
-        table = table[perm]
-        members = [members[i] for i in perm.tolist()]
-        operands = []
-        for k in range(arity):
-            first = members[0].args[k]
-            shared = first if all(m.args[k] is first for m in members) else None
-            operands.append(_operand_text(table[:, k], shared, namespace))
-        rhs = OPS[key[1]].code.format(*operands)
+        members, rhs = _group_code(
+            key[1], groups[key], slot, namespace, f"np.{dt.name}"
+        )
         erf = erf or "_erf(" in rhs
-        lines.append(f"    buf[{top}:{top + len(members)}] = {rhs}")
+        target = f"{top}" if len(members) == 1 else f"{top}:{top + len(members)}"
+        lines.append(f"    buf[{target}] = {rhs}")
         for m in members:
             slot[m] = top
             top += 1
@@ -229,8 +246,13 @@ class ScalarProgram:
         if kwargs:
             given = dict(zip(names, args, strict=False))
             for k, v in kwargs.items():
-                if k not in names or k in given:
-                    raise TypeError(f"unexpected or repeated argument {k!r}")
+                if k not in names:
+                    raise TypeError(
+                        f"unexpected argument {k!r}; the arguments are "
+                        f"{', '.join(names)}"
+                    )
+                if k in given:
+                    raise TypeError(f"the argument {k!r} is given twice")
                 given[k] = v
             args = [given[k] for k in names if k in given]
         if len(args) != len(names):
