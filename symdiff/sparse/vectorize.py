@@ -30,6 +30,7 @@ already makes the number of calls independent of ``n``.
 from __future__ import annotations
 
 import itertools
+from itertools import chain
 
 import numpy as np
 
@@ -47,9 +48,19 @@ _serial = itertools.count()
 _MIN_NODES_PER_GROUP = 4
 
 
-def _levels(order, slot_of_leaf):
-    """The level of each inner node (None: a node this module cannot schedule)."""
+def _schedulable(op):
+    spec = OPS[op]
+    return spec.elementwise and isinstance(spec.code, str)
+
+
+def _groups(order, slot_of_leaf):
+    """The inner nodes by group key ``(level, op, pow's constant exponent)``, in
+    topological order within a group (None: a node this module cannot schedule).
+
+    One loop over every node: it is the compile time's largest part."""
     level = {}
+    groups = {}
+    ok_ops = {}
     for node in order:
         args = node.args
         if not args:
@@ -57,23 +68,29 @@ def _levels(order, slot_of_leaf):
                 return None  # a free symbol not among args, or a nullary op
             level[node] = 0
             continue
-        spec = OPS[node.op]
-        if node.shape or not spec.elementwise or not isinstance(spec.code, str):
+        op = node.op
+        ok = ok_ops.get(op)
+        if ok is None:
+            ok = ok_ops[op] = _schedulable(op)
+        if not ok or node.shape:
             return None
         lv = 0
         for a in args:
-            if a.shape:
-                return None
-            if level[a] > lv:
-                lv = level[a]
-        level[node] = lv + 1
-    return level
-
-
-def _group_key(node, lv):
-    if node.op == "pow" and node.args[1].op == "const":
-        return (lv, node.op, repr(node.args[1].value))
-    return (lv, node.op, "")
+            la = level[a]
+            if la > lv:
+                lv = la
+        lv += 1
+        level[node] = lv
+        if op == "pow" and args[1].op == "const":
+            key = (lv, op, repr(args[1].value))
+        else:
+            key = (lv, op, "")
+        members = groups.get(key)
+        if members is None:
+            groups[key] = [node]
+        else:
+            members.append(node)
+    return groups
 
 
 def _operand_text(slots, shared, namespace):
@@ -109,8 +126,9 @@ def _group_code(op, members, slot, namespace, dtype_name):
         ]
         return members, OPS[op].code.format(*operands)
     arity = len(members[0].args)
+    operand_nodes = chain.from_iterable(m.args for m in members)
     table = np.fromiter(
-        (slot[a] for m in members for a in m.args), np.int64, arity * len(members)
+        map(slot.__getitem__, operand_nodes), np.int64, arity * len(members)
     ).reshape(len(members), arity)
     # members sorted by their operands' slots: operand vectors become slices
     perm = np.lexsort(table.T[::-1])
@@ -118,9 +136,10 @@ def _group_code(op, members, slot, namespace, dtype_name):
     members = [members[i] for i in perm.tolist()]
     operands = []
     for k in range(arity):
-        first = members[0].args[k]
-        shared = first if all(m.args[k] is first for m in members) else None
-        operands.append(_operand_text(table[:, k], shared, namespace))
+        column = table[:, k]
+        # one slot is one node: an operand shared by the whole group
+        shared = members[0].args[k] if (column == column[0]).all() else None
+        operands.append(_operand_text(column, shared, namespace))
     return members, OPS[op].code.format(*operands)
 
 
@@ -170,13 +189,11 @@ def compile_scalar_program(args, exprs, *, dtype="float64", force=False):
         if node.op == "const" and node not in slot:
             slot[node] = len(args) + len(consts)
             consts.append(node.value)
-    level = _levels(order, slot)
-    if level is None:
+    # every operand of an inner node is an inner node or a leaf, all scalars (the
+    # leaves are args or constants: checked in _groups)
+    groups = _groups(order, slot)
+    if groups is None:
         return None
-    groups = {}
-    for node in order:
-        if node.args:
-            groups.setdefault(_group_key(node, level[node]), []).append(node)
     inner = len(order) - len(slot)
     if not force and len(groups) * _MIN_NODES_PER_GROUP > inner:
         return None
