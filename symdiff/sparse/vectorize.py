@@ -30,7 +30,6 @@ already makes the number of calls independent of ``n``.
 from __future__ import annotations
 
 import itertools
-from itertools import chain
 
 import numpy as np
 
@@ -126,7 +125,7 @@ def _group_code(op, members, slot, namespace, dtype_name):
         ]
         return members, OPS[op].code.format(*operands)
     arity = len(members[0].args)
-    operand_nodes = chain.from_iterable(m.args for m in members)
+    operand_nodes = itertools.chain.from_iterable(m.args for m in members)
     table = np.fromiter(
         map(slot.__getitem__, operand_nodes), np.int64, arity * len(members)
     ).reshape(len(members), arity)
@@ -265,8 +264,7 @@ class ScalarProgram:
             for k, v in kwargs.items():
                 if k not in names:
                     raise TypeError(
-                        f"unexpected argument {k!r}; the arguments are "
-                        f"{', '.join(names)}"
+                        f"unexpected argument {k!r}; the arguments are {_some(names)}"
                     )
                 if k in given:
                     raise TypeError(f"the argument {k!r} is given twice")
@@ -275,7 +273,7 @@ class ScalarProgram:
         if len(args) != len(names):
             raise TypeError(
                 f"the function takes {len(names)} arguments "
-                f"({', '.join(names)}), got {len(args)}"
+                f"({_some(names)}), got {len(args)}"
             )
         return args
 
@@ -286,14 +284,25 @@ class ScalarProgram:
         try:
             buf[:n] = np.fromiter(args, self._dtype, n)
         except (TypeError, ValueError) as exc:
-            shapes = [np.shape(a) for a in args if np.shape(a) != ()]
+            shaped = [(k, np.shape(a)) for k, a in enumerate(args) if np.shape(a)]
+            if not shaped:
+                raise TypeError(
+                    f"the arguments must be real numbers ({self._dtype}): {exc}"
+                ) from exc
+            k, shape = shaped[0]
             raise ValueError(
                 "sparse derivative: every argument must be one number (sparse "
                 "matrices take unbatched arguments, one point at a time); got "
-                f"values of shape {shapes[0] if shapes else '?'}"
+                f"shape {shape} for {self._names[k]}"
             ) from exc
         buf[n : n + self._consts.size] = self._consts
         return self._fn(buf)
+
+
+def _some(names, most=6):
+    """The first few names, for error messages about thousands of arguments."""
+    head = ", ".join(names[:most])
+    return head + (f", ... ({len(names) - most} more)" if len(names) > most else "")
 
 
 def _rebuild(*spec):

@@ -143,8 +143,14 @@ def test_declines_what_it_cannot_group():
 def test_bad_arguments_get_clear_errors():
     x, y = XS[:2]
     prog = compile_scalar_program([x, y], [x * y, x + y], force=True)
-    with pytest.raises(ValueError, match="unbatched"):
-        prog(np.ones(3), 1.0)
+    with pytest.raises(ValueError, match=r"unbatched.*shape \(3,\) for q"):
+        prog(1.0, np.ones(3))
+    with pytest.raises(TypeError, match="real numbers"):
+        prog(1.0, "a")
+    many = list(sd.symbols(" ".join(f"v{i}" for i in range(100))))
+    big = compile_scalar_program(many, [v * 2 for v in many])
+    with pytest.raises(TypeError, match=r"v5, \.\.\. \(94 more\)"):
+        big(1.0)
     with pytest.raises(TypeError, match="takes 2 arguments"):
         prog(1.0)
     with pytest.raises(TypeError, match="'z'"):
