@@ -20,6 +20,7 @@ from symdiff.codegen.lambdify import lambdify as _lambdify_exprs
 from symdiff.codegen.source import append_def, append_statement
 from symdiff.codegen.writer import check_args, code_names
 from symdiff.sparse.derivatives import SparseDerivative
+from symdiff.sparse.vectorize import compile_scalar_program
 
 __all__ = ["SparseFunction", "export_module", "lambdify"]
 
@@ -163,8 +164,13 @@ def lambdify(args, derivative, format="csr", *, triangle=False, dtype="float64")
             "for expressions"
         )
     _check_format(format, owner)
-    compiled = _lambdify_exprs(args, list(derivative.compressed), dtype=dtype)
-    sizes = tuple(math.prod(e.shape) for e in derivative.compressed)
+    # scalar symbols: one numpy call per group of like nodes (symdiff.sparse.vectorize)
+    compiled = compile_scalar_program(args, derivative.compressed, dtype=dtype)
+    if compiled is not None:
+        sizes = (len(derivative.compressed),)
+    else:
+        compiled = _lambdify_exprs(args, list(derivative.compressed), dtype=dtype)
+        sizes = tuple(math.prod(e.shape) for e in derivative.compressed)
     plan = assembly(derivative, triangle)
     return SparseFunction(
         compiled, sizes, derivative.gather, plan, derivative.shape, format
