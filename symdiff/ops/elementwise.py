@@ -487,6 +487,7 @@ defop(
     smooth=False,
     partials=_clip_partials,
     latex=r"\operatorname{{clip}}\left({0}, {1}, {2}\right)",
-    sympy=lambda n, x, lo, hi: lazy.sympy().Min(lazy.sympy().Max(x, lo), hi),
+    # Min(Max(x, lo), hi) in a function of its own: it converts back to clip
+    sympy=lambda n, x, lo, hi: _sympy_function("clip")(x, lo, hi),
     code="np.clip({0}, {1}, {2})",
 )
