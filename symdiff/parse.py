@@ -265,6 +265,7 @@ class _Parser:
     # -- the main loop: operand and operator stacks (no recursion) --------------------
     # operator stack entries: ("bin", prec, op, col) | ("un", prec, sign, col)
     #                         | ("paren", col) | ["call", name, col, nargs, kwargs]
+    #                         (einsum's call also has the column of its subscripts)
     def parse(self):
         self.operands, self.operators = [], []
         expect_operand = True
@@ -296,6 +297,8 @@ class _Parser:
             if self.peek()[1] == ")":
                 self.fail(f"{text}() needs an argument", self.peek()[2])
             if text == "einsum":
+                # a problem with the letters is reported at the subscripts
+                self.operators[-1].append(self.peek()[2])
                 self.operators[-1][4]["subscripts"] = self.einsum_subscripts()
             self.keyword_args_if_any(self.operators[-1])
             return True
@@ -498,7 +501,8 @@ class _Parser:
                 )
 
     def finish_call(self, call):
-        _, name, col, start, kwargs = call
+        _, name, col, start, kwargs = call[:5]
+        col = call[5] if len(call) > 5 else col  # einsum's: its subscripts' column
         operands = self.operands
         args = operands[start:]
         del operands[start:]

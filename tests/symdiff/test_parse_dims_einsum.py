@@ -81,8 +81,11 @@ def test_printed_forms():
         ('einsum("ij;k", X, Y)', 11, "unexpected character ';'"),
         ('einsum("ij,jk->ik" X)', 20, "needs operands"),
         ('einsum("ij,jk->ik', 8, "unterminated string"),
-        ('einsum("ij,kk->ik", X, Y)', 1, "repeats within the operand term 'kk'"),
-        ('einsum("ij,jk->ik", X)', 1, "2 operand term(s) for 1 operand(s)"),
+        # the letters against the operands: at the subscripts
+        ('einsum("ij,kk->ik", X, Y)', 8, "repeats within the operand term 'kk'"),
+        ('einsum("ij,jk->ik", X)', 8, "2 operand term(s) for 1 operand(s)"),
+        ('einsum("ij,jk->ik", Y, Y)', 8, "the letter 'j' has size 4"),
+        ('einsum("ij,jk->ik", X, Y', 1, "unclosed '('"),
         ('x + "ab"', 5, "only allowed as einsum's first argument"),
         ('sin("x")', 5, "only allowed as einsum's first argument"),
         ('einsum("ij->ij", X, subscripts="i")', 21, "repeated keyword argument"),
