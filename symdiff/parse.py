@@ -3,8 +3,11 @@
 Nothing is ever passed to ``eval``/``exec`` or even to Python's own parser: the grammar
 is a small Python-like subset, read by a loop with explicit operand/operator stacks (so
 deeply nested text parses without recursion). Names are symbols, unless they are one of
-the op table's functions (which must be called) or ``pi``, ``inf``, ``nan``. Anything
-else (other attributes, lambdas, strings, dunder names, unknown functions) is a
+the op table's functions (which must be called) or ``pi``, ``inf``, ``nan``. Two calls
+have their own rules: ``dim(n)`` (the size of the named dimension ``n``) and ``einsum``,
+whose first argument is its subscripts in quotes, the one place a string is allowed,
+checked against numpy's subscript grammar as it is read.  Anything else (other
+attributes, lambdas, other strings, dunder names, unknown functions) is a
 :class:`ParseError` naming the 1-based column.
 
 Grammar, loosest to tightest: ``+ -`` (binary), ``* / @``, unary ``- +``, ``**``
@@ -31,8 +34,14 @@ _TOKEN = re.compile(
     r"|(?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)"
     r"|(?P<name>[A-Za-z_][A-Za-z_0-9]*)"
     r"|(?P<op>\*\*|[-+*/(),=\[\]@:.])"
+    r"|(?P<string>\"[^\"\n]*\"|'[^'\n]*')"
 )
-_ALLOWED = re.compile(r"[\sA-Za-z0-9_.+\-*/(),=\[\]@:]*")  # every character a token has
+# every character a token has (quotes: einsum's subscripts, the one string allowed)
+_ALLOWED = re.compile(r"[\sA-Za-z0-9_.+\-*/(),=\[\]@:'\">]*")
+# einsum subscripts: terms of letters, each may start with '...', and an optional
+# '->' output (numpy's grammar; the letters are checked against the operands later)
+_TERM = r"\s*(?:\.\.\.)?[A-Za-z]*\s*"
+_SUBSCRIPTS = re.compile(rf"{_TERM}(?:,{_TERM})*(?:->{_TERM})?")
 # the binary operators this grammar reads: the precedence table's that build our ops
 _BINARY_OPS = {
     sym: op
@@ -65,6 +74,12 @@ MAX_LENGTH = 10_000_000
 # 100,000 deep read back; deeper text is refused at once rather than read for seconds
 # (Python's own parser stops at 200 levels).
 MAX_DEPTH = 200_000
+
+
+_STRING_PLACE = (
+    "a string is only allowed as einsum's first argument (its subscripts, as in "
+    'einsum("ij,jk->ik", A, B))'
+)
 
 
 def _functions():
@@ -107,6 +122,8 @@ class _Tokens:
         return "end", "", len(self.text) + 1
 
     def fail_at(self, pos):
+        if self.text[pos] in "'\"":
+            raise ParseError(f"unterminated string at column {pos + 1}", pos + 1)
         hint = _LOOK_ALIKES.get(self.text[pos])
         hint = f" (write {hint!r})" if hint else ""
         raise ParseError(
@@ -168,20 +185,29 @@ class _Parser:
             self.fail(f"expected {value!r} but found {got}", col)
 
     # -- literals for keyword arguments and arrays (flat loops, no recursion) ----------
-    def literal(self):
-        """A keyword value: int, signed number, True/False/None, or a tuple of them."""
+    def literal(self, dims=False):
+        """A keyword value: int, signed number, True/False/None, or a tuple of them;
+        with ``dims`` (the keywords ``shape`` and ``size``) also dimension names, as
+        ``shape=(n, 3)`` prints."""
         kind, text, col = self.peek()
         if text == "(":
             self.take()
             items = []
             while self.peek()[1] != ")":
-                items.append(self.scalar_literal())
+                items.append(self.keyword_item(dims))
                 if self.peek()[1] == ",":
                     self.take()
                 elif self.peek()[1] != ")":
                     self.fail("expected ',' or ')' in a tuple", self.peek()[2])
             self.take()
             return tuple(items)
+        return self.keyword_item(dims)
+
+    def keyword_item(self, dims):
+        kind, text, col = self.peek()
+        if dims and kind == "name" and text not in _LITERALS and text != "inf":
+            self.take()
+            return text  # a dimension name; the op checks that it may be one
         return self.scalar_literal()
 
     def scalar_literal(self):
@@ -239,6 +265,7 @@ class _Parser:
     # -- the main loop: operand and operator stacks (no recursion) --------------------
     # operator stack entries: ("bin", prec, op, col) | ("un", prec, sign, col)
     #                         | ("paren", col) | ["call", name, col, nargs, kwargs]
+    #                         (einsum's call also has the column of its subscripts)
     def parse(self):
         self.operands, self.operators = [], []
         expect_operand = True
@@ -259,6 +286,9 @@ class _Parser:
         if kind == "number":
             self.operands.append(const(_number(text, col)))
             return False
+        if kind == "name" and text == "dim" and self.peek()[1] == "(":
+            self.operands.append(self.dim_call(col))
+            return False
         if kind == "name" and self.peek()[1] == "(":
             if text not in self.functions:
                 self.fail(f"unknown function {text!r}", col)
@@ -266,8 +296,14 @@ class _Parser:
             self.operators.append(["call", text, col, len(self.operands), {}])
             if self.peek()[1] == ")":
                 self.fail(f"{text}() needs an argument", self.peek()[2])
+            if text == "einsum":
+                # a problem with the letters is reported at the subscripts
+                self.operators[-1].append(self.peek()[2])
+                self.operators[-1][4]["subscripts"] = self.einsum_subscripts()
             self.keyword_args_if_any(self.operators[-1])
             return True
+        if kind == "string":
+            self.fail(_STRING_PLACE, col)
         if kind == "name":
             self.operands.append(self.name(text, col))
             return False
@@ -318,7 +354,7 @@ class _Parser:
             what = {
                 "=": "'=' is only allowed for keyword arguments",
             }.get(text, f"unexpected {text!r}")
-            if kind == "name" or kind == "number":
+            if kind in ("name", "number", "string"):
                 what = f"missing operator before {text!r}"
             self.fail(what, col)
         return None
@@ -365,6 +401,41 @@ class _Parser:
                 self.fail("empty index in a subscript", self.peek()[2])
             return parts[0]
         return slice(*parts)
+
+    # -- the two calls that are not op-table functions of expressions ----------------
+    def dim_call(self, col):
+        """``dim(n)`` after its name: the size of the named dimension ``n``."""
+        self.take()  # '('
+        kind, name, at = self.take()
+        if kind != "name":
+            found = "end of input" if kind == "end" else repr(name)
+            hint = " (a name, unquoted: dim(n))" if kind == "string" else ""
+            self.fail(f"dim() takes a dimension name{hint}, found {found}", at)
+        self.expect(")")
+        return self.build("dim", (), {"name": name}, col)
+
+    def einsum_subscripts(self):
+        """The string that must open an ``einsum(`` call, checked against numpy's
+        subscript grammar; the letters against the operands when the node is built."""
+        kind, text, col = self.take()
+        if kind != "string":
+            self.fail(
+                "einsum's first argument must be its subscripts in quotes, as in "
+                'einsum("ij,jk->ik", A, B)',
+                col,
+            )
+        body = text[1:-1]
+        done = _SUBSCRIPTS.match(body).end()
+        if done < len(body):
+            self.fail(
+                f"einsum subscripts hold letters, ',', '->' and a leading '...' per "
+                f"term; found {body[done]!r}",
+                col + 1 + done,
+            )
+        kind, text, at = self.take()
+        if text != ",":
+            self.fail("einsum needs operands after its subscripts", at)
+        return body
 
     def attribute(self, operand, col):
         """``operand.T``, the one attribute an expression has in this grammar."""
@@ -421,7 +492,7 @@ class _Parser:
             self.take()
             if key in call[4]:
                 self.fail(f"repeated keyword argument {key!r}", col)
-            call[4][key] = self.literal()
+            call[4][key] = self.literal(dims=key in ("shape", "size"))
             if self.peek()[1] == ",":
                 self.take()
             elif self.peek()[1] != ")":
@@ -430,7 +501,8 @@ class _Parser:
                 )
 
     def finish_call(self, call):
-        _, name, col, start, kwargs = call
+        _, name, col, start, kwargs = call[:5]
+        col = call[5] if len(call) > 5 else col  # einsum's: its subscripts' column
         operands = self.operands
         args = operands[start:]
         del operands[start:]

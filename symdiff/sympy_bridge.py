@@ -11,7 +11,7 @@ Every op maps to one SymPy function, so the round trip is exact
 from fractions import Fraction
 
 from symdiff.core import lazy
-from symdiff.core.expr import Symbol, apply, const, symbol_table
+from symdiff.core.expr import Expr, Symbol, apply, const, symbol_table
 from symdiff.core.spec import OPS
 from symdiff.core.traverse import topo_order
 
@@ -47,6 +47,8 @@ def _elementwise_tensor(sp, node, args):
         if rule is None:
             fail("no SymPy form")
         return args[0].applyfunc(lambda t: rule(node, t))
+    if len(args) != 2:
+        fail("no SymPy matrix form for an elementwise op of three operands")
     (a, b), (sa, sb) = args, shapes
     if op == "mul" and len(sa) == len(sb) == 2 and sa != sb:
         # the broadcasts that are matrix products: a column scales rows, a row
@@ -202,8 +204,46 @@ def _fold(op, items):
     return acc
 
 
+# SymPy's relationals -> the comparison ops (masks)
+_RELATIONAL = {
+    "StrictLessThan": "less",
+    "LessThan": "less_equal",
+    "StrictGreaterThan": "greater",
+    "GreaterThan": "greater_equal",
+    "Equality": "equal",
+    "Unequality": "not_equal",
+}
+
+
+def _from_sympy_logic(sp, s, args):
+    """Relationals, ``Piecewise`` and its parts -> comparisons and nested ``where``;
+    None for any other node.  A piece's condition ``True`` converts to the marker
+    ``True`` and a piece to its ``(expr, cond)`` pair, which only a Piecewise takes."""
+    name = _RELATIONAL.get(type(s).__name__)
+    if name is not None:
+        return apply(name, *args)
+    if s is sp.true:
+        return True
+    if isinstance(s, sp.functions.elementary.piecewise.ExprCondPair):
+        return tuple(args)
+    if not isinstance(s, sp.Piecewise):
+        return None
+    acc, otherwise = args[-1]
+    if otherwise is not True:
+        raise ValueError(
+            "from_sympy: a Piecewise without an otherwise branch (condition True) "
+            "has no symdiff form"
+        )
+    for value, cond in reversed(args[:-1]):
+        acc = apply("where", cond, value, acc)
+    return acc
+
+
 def _from_sympy_node(sp, s, args, symbols):
     """One SymPy node (its arguments already converted) -> Expr."""
+    logic = _from_sympy_logic(sp, s, args)
+    if logic is not None:
+        return logic
     if s.is_Symbol:
         return symbols.get(s.name) or Symbol(s.name)
     if s.is_Integer:
@@ -242,9 +282,7 @@ def _from_sympy_node(sp, s, args, symbols):
         return apply("heaviside", x) + Fraction(int(h0.p), int(h0.q)) * (
             1 - apply("abs", apply("sign", x))
         )
-    name = {"Abs": "abs", "ceiling": "ceil"}.get(
-        type(s).__name__, type(s).__name__
-    )
+    name = {"Abs": "abs", "ceiling": "ceil"}.get(type(s).__name__, type(s).__name__)
     if name in OPS and OPS[name].infix is None and OPS[name].arity == len(args):
         return apply(name, *args)
     raise ValueError(f"from_sympy: no symdiff form for SymPy's {type(s).__name__}")
@@ -290,4 +328,6 @@ def from_sympy(expr, symbols=None):
             memo[a] for a in (s.args[:1] if isinstance(s, sp.Heaviside) else s.args)
         ]
         memo[s] = _from_sympy_node(sp, s, args, table)
+    if not isinstance(memo[expr], Expr):  # True, or a piece of a Piecewise
+        raise ValueError(f"from_sympy: no symdiff form for SymPy's {expr!r}")
     return memo[expr]

@@ -89,20 +89,22 @@ def _lambdify(args, outputs, dtype):
     writer = ModuleWriter(dt, export=False, owner=owner)
     lines = writer.write_function("_lambdified", args, names, outputs)
     namespace = writer.namespace
-    for helper in sorted(writer.helpers - {"_erf"}, reverse=True):
+    for helper in sorted(writer.helpers - {"_erf", "_erfc"}, reverse=True):
         lines = writer.helper_source(helper).rstrip().split("\n") + ["", ""] + lines
     source = "\n".join(lines) + "\n"
     # what the source refers to besides numpy (constant arrays, dict keys): a pickle
     # carries these with the source
     extras = {k: v for k, v in namespace.items() if k != "np"}
-    return LambdifiedFunction(source, tuple(args), extras, "_erf" in writer.helpers)
+    erf = bool(writer.helpers & {"_erf", "_erfc"})
+    return LambdifiedFunction(source, tuple(args), extras, erf)
 
 
 def _compile(source, extras, erf):
     """Compile the generated ``source`` to its function."""
     namespace = {"np": np, **extras}
-    if erf:  # here scipy's erf; exported modules carry their own
+    if erf:  # here scipy's erf and erfc; exported modules carry their own
         namespace["_erf"] = scipy_special().erf
+        namespace["_erfc"] = scipy_special().erfc
     filename = f"<symdiff-lambdify-{next(_serial)}>"
     # Executing generated text is safe: it consists of op-table templates, numbers
     # formatted by this package and checked or mangled identifiers; no user-supplied

@@ -187,9 +187,9 @@ def einsum(subscripts, *operands):
     >>> from symdiff import Symbol, einsum, grad
     >>> A, x = Symbol("A", shape=(2, 3)), Symbol("x", shape=(3,))
     >>> print(einsum("ij,j->i", A, x), einsum("ij,j", A, x).shape)
-    einsum(A, x, subscripts=ij,j->i) (2,)
+    einsum("ij,j->i", A, x) (2,)
     >>> print(grad(einsum("i,ij,j->", x, Symbol("B", shape=(3, 3)), x), x))
-    einsum(B, x, subscripts=ij,j->i) + einsum(x, B, subscripts=i,ij->j)
+    einsum("ij,j->i", B, x) + einsum("i,ij->j", x, B)
     """
     if not operands:
         raise TypeError("einsum: needs at least one operand")
@@ -218,7 +218,7 @@ def tensordot(a, b, axes=2):
     >>> from symdiff import Symbol, tensordot
     >>> A, B = Symbol("A", shape=(2, 3, 4)), Symbol("B", shape=(3, 4, 5))
     >>> print(tensordot(A, B))
-    einsum(A, B, subscripts=abc,bcd->ad)
+    einsum("abc,bcd->ad", A, B)
     >>> tensordot(A, B, axes=([1], [0])).shape
     (2, 4, 4, 5)
     """
@@ -258,7 +258,7 @@ def inner(a, b):
     >>> from symdiff import Symbol, inner
     >>> A, x = Symbol("A", shape=(2, 3)), Symbol("x", shape=(3,))
     >>> print(inner(A, x), inner(x, x).shape)
-    einsum(A, x, subscripts=ab,b->a) ()
+    einsum("ab,b->a", A, x) ()
     """
     a, b = _as_expr(a), _as_expr(b)
     if a.ndim == 0 or b.ndim == 0:

@@ -388,9 +388,9 @@ _fn(
     "complementary error function 1 - erf(x) (scipy's, accurate for large x)",
     lambda n: (-2 * apply("exp", -(n.args[0] ** 2)) / apply("sqrt", apply("pi")),),
     latex=r"\operatorname{{erfc}}\left({0}\right)",
-    # numpy has no erfc: 1 - erf(x), with the `_erf` helper generated code defines;
-    # its error is absolute (about 1e-16), not relative, for x above about 5
-    code="1.0 - _erf({0})",
+    # numpy has no erfc: generated code defines `_erfc` (symdiff.codegen supplies it;
+    # not 1 - erf, whose error is absolute, not relative: erfc(6) = 2e-17 came out 0)
+    code="_erfc({0})",
 )
 for _name, _f, _doc, _latex in (
     ("floor", np.floor, "largest integer <= x", r"\left\lfloor {0} \right\rfloor"),
@@ -487,6 +487,7 @@ defop(
     smooth=False,
     partials=_clip_partials,
     latex=r"\operatorname{{clip}}\left({0}, {1}, {2}\right)",
-    sympy=lambda n, x, lo, hi: lazy.sympy().Min(lazy.sympy().Max(x, lo), hi),
+    # Min(Max(x, lo), hi) in a function of its own: it converts back to clip
+    sympy=lambda n, x, lo, hi: _sympy_function("clip")(x, lo, hi),
     code="np.clip({0}, {1}, {2})",
 )

@@ -1,10 +1,10 @@
 """SymPy function classes for the ops SymPy has no function for.
 
-``sigmoid``, ``softplus`` and ``relu`` become instances of these ``sympy.Function``
-subclasses (named like the ops, so :func:`symdiff.from_sympy` maps them back to the
-very same node).  Each knows its derivative, which is that of its elementary form
-(so SymPy differentiates it without our rules), evaluates numerically through that
-form, and rewrites to it: ``f.rewrite("elementary")``.
+``sigmoid``, ``softplus``, ``relu`` and ``clip`` become instances of these
+``sympy.Function`` subclasses (named like the ops, so :func:`symdiff.from_sympy` maps
+them back to the very same node).  Each knows its derivative, which is that of its
+elementary form (so SymPy differentiates it without our rules), evaluates numerically
+through that form, and rewrites to it: ``f.rewrite("elementary")``.
 
 This module imports SymPy: the op table reaches it lazily, through :func:`functions`.
 """
@@ -78,6 +78,37 @@ class relu(_Elementary):
     _eval_rewrite_as_Max = _Elementary._eval_rewrite_as_elementary
 
 
+class clip(sympy.Function):
+    """numpy's clip, ``Min(Max(x, lo), hi)``: a function of its own, so that
+    ``from_sympy`` gives back ``clip`` and not ``minimum(maximum(x, lo), hi)``."""
+
+    nargs = 3
+
+    @staticmethod
+    def elementary(x, lo, hi):
+        return sympy.Min(sympy.Max(x, lo), hi)
+
+    def fdiff(self, argindex=1):
+        if argindex not in (1, 2, 3):
+            raise sympy.ArgumentIndexError(self, argindex)
+        t = sympy.symbols("t0:3", real=True, cls=sympy.Dummy)
+        d = sympy.diff(self.elementary(*t), t[argindex - 1])
+        return d.subs(dict(zip(t, self.args, strict=True)))
+
+    def _eval_rewrite_as_elementary(self, *args, **kwargs):
+        return self.elementary(*args)
+
+    _eval_rewrite_as_Min = _eval_rewrite_as_elementary
+
+    def _eval_evalf(self, prec):
+        if not all(a.is_number for a in self.args):
+            return None
+        return self.elementary(*self.args).evalf(prec_to_dps(prec))
+
+    def _eval_is_real(self):
+        return self.args[0].is_real
+
+
 def functions():
     """The op name -> SymPy function class table, for the ops' ``sympy`` forms.
 
@@ -99,6 +130,7 @@ def functions():
         "sigmoid": sigmoid,
         "softplus": softplus,
         "relu": relu,
+        "clip": clip,
         "log1p": log1p,
         "expm1": expm1,
     }

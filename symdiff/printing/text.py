@@ -218,11 +218,14 @@ def text_layout(node):
     if op == "matmul":
         return [(node.args[0], PRODUCT, False), " @ ", (node.args[1], PRODUCT, True)]
     pieces = [f"{op}("]
+    if op == "einsum":  # numpy's order, the subscripts first: parse reads it back
+        pieces = [f'einsum("{node.params["subscripts"]}", ']
     for i, a in enumerate(node.args):
         if i:
             pieces.append(", ")
         pieces.append((a, 0, False))
-    pieces.extend(call_params(node))
+    if op != "einsum":
+        pieces.extend(call_params(node))
     pieces.append(")")
     return pieces
 

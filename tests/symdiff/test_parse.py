@@ -53,7 +53,7 @@ def test_uses_given_symbols():
         ("x)", 2, "unmatched"),
         ("x y", 3, "missing operator"),
         ("sin(x, y)", 1, "argument"),
-        ("'s'", 1, "unexpected character"),
+        ("'s'", 1, "a string is only allowed as einsum's first argument"),
         ("", 1, "empty"),
         ("x; y", 2, "unexpected character ';'"),
         ("open(f)", 1, "unknown function 'open'"),

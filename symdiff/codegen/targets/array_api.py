@@ -66,6 +66,7 @@ TABLE = {
     "np.full(": "_fill(xp, |full",
     "_full(": "_full(xp, |full",
     "_erf(": "_erf(xp, |erf",
+    "_erfc(": "_erfc(xp, |erfc",
 }
 for _dt in ("float32", "float64", "complex64", "complex128"):
     TABLE[f"np.{_dt}("] = f"_typed(xp, xp.{_dt}, |scalar"

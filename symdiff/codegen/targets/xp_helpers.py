@@ -141,31 +141,41 @@ def _trace(xp, a, axis1, axis2):
     return xp.linalg.trace(a)
 '''
 
-_ERF = '''\
-def _erf(xp, x):
-    """erf by the namespace's own function where it has one, else by a series."""
-    if _compat is not None:
+_SPECIAL = '''\
+def _special(xp, name):
+    """The namespace's own special function ``name`` (erf, erfc), or None."""
+    if _compat is None:
+        return None
+    try:
         if _compat.is_torch_namespace(xp):
             import torch
 
-            return torch.special.erf(x)
+            return getattr(torch.special, name)
         if _compat.is_jax_namespace(xp):
             import jax.scipy.special
 
-            return jax.scipy.special.erf(x)
-        if _compat.is_numpy_namespace(xp) or _compat.is_dask_namespace(xp):
-            try:
-                import scipy.special
-            except ImportError:  # the series below is as accurate
-                return _erf_series(xp, x)
-            if _compat.is_dask_namespace(xp):
-                return x.map_blocks(scipy.special.erf)
-            return scipy.special.erf(x)
+            return getattr(jax.scipy.special, name)
         if _compat.is_cupy_namespace(xp):
             import cupyx.scipy.special
 
-            return cupyx.scipy.special.erf(x)
-    return _erf_series(xp, x)
+            return getattr(cupyx.scipy.special, name)
+        if _compat.is_numpy_namespace(xp) or _compat.is_dask_namespace(xp):
+            import scipy.special
+
+            fn = getattr(scipy.special, name)
+            if _compat.is_dask_namespace(xp):
+                return lambda x: x.map_blocks(fn)
+            return fn
+    except ImportError:  # the series below are as accurate
+        return None
+    return None
+'''
+
+_ERF = '''\
+def _erf(xp, x):
+    """erf by the namespace's own function where it has one, else by a series."""
+    fn = _special(xp, "erf")
+    return _erf_series(xp, x) if fn is None else fn(x)
 
 
 def _erf_series(xp, x):
@@ -190,6 +200,40 @@ def _erf_series(xp, x):
     return xp.sign(x) * xp.where(small, series, tail)
 '''
 
+_ERFC = '''\
+def _erfc(xp, x):
+    """erfc by the namespace's own function where it has one, else by a series."""
+    fn = _special(xp, "erfc")
+    return _erfc_series(xp, x) if fn is None else fn(x)
+
+
+def _erfc_series(xp, x):
+    """erfc from the standard's functions, relative error below 1e-13 for every x.
+
+    |x| < 1.5: 1 - erf(x) by the series of _erf_series; otherwise erfc(|x|) =
+    exp(-x**2) / (sqrt(pi) t), t the continued fraction, with x = h + l, h a
+    multiple of 1/16 (h**2 exact) so that exp(-x**2) keeps its relative accuracy;
+    erfc(x) = 2 - erfc(-x) below zero.
+    """
+    ax = xp.abs(x)
+    small = ax < 1.5
+    s = xp.where(small, ax, xp.zeros_like(ax))
+    s2 = 2.0 * s * s
+    acc = xp.ones_like(s)
+    for n in range(30, 0, -1):
+        acc = 1.0 + acc * s2 / (2 * n + 1)
+    erf = 1.1283791670955126 * xp.exp(-s * s) * s * acc
+    c = xp.where(small, xp.full_like(ax, 1.5), xp.clip(ax, max=30.0))
+    t = c
+    for k in range(80, 0, -1):
+        t = c + 0.5 * k / t
+    h = xp.round(c * 16.0) / 16.0
+    half = xp.exp(-0.5 * h * h)
+    tail = half * (xp.exp(-(c - h) * (c + h)) / (1.7724538509055159 * t)) * half
+    tail = xp.where(x < 0, 2.0 - tail, tail)
+    return xp.where(small, 1.0 - xp.sign(x) * erf, tail)
+'''
+
 # helper group -> its source; a generated call names the group it needs
 HELPERS = {
     "namespace": _NAMESPACE,
@@ -198,8 +242,12 @@ HELPERS = {
     "full": _FULL,
     "scalar": _SCALAR,
     "axes": _AXES,
+    "special": _SPECIAL,
     "erf": _ERF,
+    "erfc": _ERFC,
 }
+# helper group -> the groups its functions call
+_NEEDS = {"erf": ("special",), "erfc": ("special",)}
 
 
 def helper_sources(groups):
@@ -210,4 +258,6 @@ def helper_sources(groups):
     >>> print(helper_sources({"shapes"}).splitlines()[0])
     def _shape(a):
     """
+    groups = set(groups)
+    groups.update(need for g in list(groups) for need in _NEEDS.get(g, ()))
     return "\n\n".join(HELPERS[g].rstrip("\n") + "\n" for g in HELPERS if g in groups)

@@ -38,8 +38,9 @@ AT = {y: -0.2, z: 1.3}
 MASKS = {*COMPARISONS, "where"}
 NO_SYMPY = {n for n in ELEMENTWISE if OPS[n].sympy is None} | MASKS
 PIECEWISE_CONSTANT = {"sign", "heaviside", "floor", "ceil", "round"}
-# SymPy's form is right but not the same function: Min(Max(x, lo), hi)
-NOT_ROUND_TRIP = {"clip"}
+# every op with a SymPy form converts back to itself (clip is a SymPy function of its
+# own, whose elementary form is Min(Max(x, lo), hi))
+NOT_ROUND_TRIP = set()
 
 
 def _point(op):
