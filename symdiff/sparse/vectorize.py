@@ -204,7 +204,7 @@ def compile_scalar_program(args, exprs, *, dtype="float64", force=False):
         members, rhs = _group_code(
             key[1], groups[key], slot, namespace, f"np.{dt.name}"
         )
-        erf = erf or "_erf(" in rhs
+        erf = erf or "_erf(" in rhs or "_erfc(" in rhs
         target = f"{top}" if len(members) == 1 else f"{top}:{top + len(members)}"
         lines.append(f"    buf[{target}] = {rhs}")
         for m in members:
@@ -243,8 +243,9 @@ class ScalarProgram:
         self._size = size
         self._dtype = np.dtype(dtype)
         glb = {"np": np, **namespace}
-        if erf:
+        if erf:  # the helpers generated code calls, here scipy's
             glb["_erf"] = scipy_special().erf
+            glb["_erfc"] = scipy_special().erfc
         filename = f"<symdiff-scalar-program-{next(_serial)}>"
         # Executing generated text is safe: it is op-table templates over slices,
         # integers and numbers formatted here; index arrays come in the namespace.
