@@ -110,6 +110,19 @@ def _full(value, shape):
     return np.full(shape, value, dtype={dtype})
 '''
 
+_UNSLICE_SOURCE = '''\
+def _unslice(a, before, after, axis):
+    """Zeros before and after ``a`` along the (negative) ``axis``: numpy.pad's
+    result without its per-call cost (one allocation, one slice assignment)."""
+    shape = list(a.shape)
+    k = len(shape) + axis
+    size = shape[k]
+    shape[k] = before + size + after
+    out = np.zeros(shape, dtype=a.dtype)
+    out[(slice(None),) * k + (slice(before, before + size),)] = a
+    return out
+'''
+
 # helper name -> its source, a format string over the dtype's name (``np.float64``)
 _HELPER_TEMPLATES = {
     "_arg": _ARG_SOURCE,
@@ -117,9 +130,10 @@ _HELPER_TEMPLATES = {
     "_dim": _DIM_SOURCE,
     "_erf": _ERF_SOURCE.replace("{", "{{").replace("}", "}}"),
     "_full": _FULL_SOURCE,
+    "_unslice": _UNSLICE_SOURCE,
 }
 # ops whose code calls a helper that the generated code must define (numpy has no erf)
-HELPER_OF_OP = {"erf": "_erf", "erfc": "_erf"}
+HELPER_OF_OP = {"erf": "_erf", "erfc": "_erf", "unslice": "_unslice"}
 
 
 def helper_source(name, dtype_name):
