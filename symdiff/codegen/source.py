@@ -114,11 +114,15 @@ _UNSLICE_SOURCE = '''\
 def _unslice(a, before, after, axis):
     """Zeros before and after ``a`` along the (negative) ``axis``: numpy.pad's
     result without its per-call cost (one allocation, one slice assignment)."""
-    shape = list(a.shape)
+    shape = a.shape
+    if axis == -1:  # the usual case, without building an index tuple
+        size = shape[-1]
+        out = np.zeros(shape[:-1] + (before + size + after,), dtype=a.dtype)
+        out[..., before : before + size] = a
+        return out
     k = len(shape) + axis
     size = shape[k]
-    shape[k] = before + size + after
-    out = np.zeros(shape, dtype=a.dtype)
+    out = np.zeros(shape[:k] + (before + size + after,) + shape[k + 1 :], a.dtype)
     out[(slice(None),) * k + (slice(before, before + size),)] = a
     return out
 '''

@@ -11,6 +11,7 @@ matrix).  Exported modules need numpy, and scipy only for ``format="csr"``/``"co
 
 from __future__ import annotations
 
+import copy
 import math
 
 import numpy as np
@@ -82,6 +83,52 @@ def _flat_values(outs, sizes):
     return np.concatenate(parts) if parts else np.zeros(0)
 
 
+class _Assembler:
+    """Turns the gathered values into the matrix, at a small fixed cost per call.
+
+    The structure never changes, so the first matrix is built by scipy's constructor
+    (which checks it and picks the index dtype), and each later one is a shallow copy
+    of it (``copy.copy``) given the new ``data`` and its own copies of the index
+    arrays: the constructor's checks cost ten times the copy on a thousand nonzeros,
+    and callers may modify a returned matrix's arrays in place (``sum_duplicates``,
+    ``eliminate_zeros``) without reaching the next one.
+    """
+
+    def __init__(self, fmt, shape, rows, cols, indptr, indices):
+        self.format, self.shape = fmt, shape
+        self.rows, self.cols, self.indptr, self.indices = rows, cols, indptr, indices
+        self._template = None
+
+    def _build(self, data):
+        from scipy import sparse  # only callers asking for scipy matrices load it
+
+        if self.format == "coo":
+            return sparse.coo_array((data, (self.rows, self.cols)), shape=self.shape)
+        return sparse.csr_array((data, self.indices, self.indptr), shape=self.shape)
+
+    def __call__(self, data):
+        if self.format == "triple":
+            return self.rows.copy(), self.cols.copy(), data
+        template = self._template
+        if template is None:
+            out = self._build(data)
+            # the template keeps copies of its own (it outlives what the caller does)
+            self._template = copy.copy(out)
+            self._fill(self._template, out.data.copy(), out)
+            return out
+        out = copy.copy(template)
+        self._fill(out, data, template)
+        return out
+
+    def _fill(self, out, data, like):
+        out.data = data
+        if self.format == "coo":
+            out.coords = tuple(c.copy() for c in like.coords)
+        else:
+            out.indices = like.indices.copy()
+            out.indptr = like.indptr.copy()
+
+
 class SparseFunction:
     """What :func:`lambdify` returns for a :class:`SparseDerivative` (it pickles).
 
@@ -101,7 +148,13 @@ class SparseFunction:
         self.shape = shape
         self.format = fmt
         self._spec = (compressed, sizes, gather, plan, shape, fmt)
-        self._sizes, self._gather, self._plan = sizes, gather, plan
+        self._sizes = sizes
+        self._total = sum(sizes)
+        take, rows, cols, indptr, indices = plan
+        # one gather from the flat compressed values straight to the matrix's order
+        self._pos = np.asarray(gather, dtype=np.intp)[take]
+        self._assemble = _Assembler(fmt, shape, rows, cols, indptr, indices)
+        self._fn = getattr(compressed, "__wrapped__", compressed)
 
     def __reduce__(self):
         return (SparseFunction, self._spec)
@@ -110,17 +163,12 @@ class SparseFunction:
         return f"<sparse {self.format} function {self.shape} of {self.compressed!r}>"
 
     def __call__(self, *args, **kwargs):
-        outs = self.compressed(*args, **kwargs)
-        values = _flat_values(outs, self._sizes)[self._gather]
-        take, rows, cols, indptr, indices = self._plan
-        data = values[take]
-        if self.format == "triple":
-            return rows.copy(), cols.copy(), data
-        from scipy import sparse  # only callers asking for scipy matrices load it
-
-        if self.format == "coo":
-            return sparse.coo_array((data, (rows, cols)), shape=self.shape)
-        return sparse.csr_array((data, indices, indptr), shape=self.shape)
+        outs = self._fn(*args, **kwargs)
+        # (axis=None flattens each value: no reshape calls, which cost as much)
+        flat = np.concatenate(outs, axis=None) if outs else np.zeros(0)
+        if flat.size != self._total:  # a batch (or a bug): say which value is off
+            flat = _flat_values(outs, self._sizes)
+        return self._assemble(flat.take(self._pos))
 
 
 def lambdify(args, derivative, format="csr", *, triangle=False, dtype="float64"):
