@@ -253,8 +253,10 @@ def _verdict(label, ratios):
 
 def targets(rows, exponents, grad_ratio):
     """The issue's targets, one line each, from the measured figures."""
-    print("\ntargets (ratios symdiff / CasADi, or seconds; best of "
-          f"{BUILD_REPEAT} builds, best of 5 evaluations):")
+    print(
+        "\ntargets (ratios symdiff / CasADi, or seconds; best of "
+        f"{BUILD_REPEAT} builds, best of 5 evaluations):"
+    )
     for form in ("shaped", "scalar"):
         mine = [r for r in rows if r[1] == form and r[4]]
         if not mine:
@@ -262,17 +264,27 @@ def targets(rows, exponents, grad_ratio):
         where = [f"{r[0]} n={r[2]}" for r in mine]
         builds = [(r[3][1] + r[3][2]) / r[4][0] for r in mine]
         evals = [r[3][3] / r[4][1] for r in mine]
-        _verdict(f"[{form}] build + compile <= CasADi at every n", list(zip(
-            builds, where, strict=True)))
-        _verdict(f"[{form}] evaluation <= CasADi at every n", list(zip(
-            evals, where, strict=True)))
+        _verdict(
+            f"[{form}] build + compile <= CasADi at every n",
+            list(zip(builds, where, strict=True)),
+        )
+        _verdict(
+            f"[{form}] evaluation <= CasADi at every n",
+            list(zip(evals, where, strict=True)),
+        )
         big = [r for r in rows if r[1] == form and r[2] >= 90_000]
         if big:
-            secs = [((r[3][1] + r[3][2]) / 5.0, f"{r[0]} n={r[2]}: "
-                     f"{r[3][1] + r[3][2]:.2f} s") for r in big]
+            secs = [
+                (
+                    (r[3][1] + r[3][2]) / 5.0,
+                    f"{r[0]} n={r[2]}: {r[3][1] + r[3][2]:.2f} s",
+                )
+                for r in big
+            ]
             _verdict(f"[{form}] n = 1e5 built in under 5 s (time / 5 s)", secs)
-        exps = [(b / 1.1, f"{k[0]} b={b:.2f}") for k, b in exponents.items()
-                if k[1] == form]
+        exps = [
+            (b / 1.1, f"{k[0]} b={b:.2f}") for k, b in exponents.items() if k[1] == form
+        ]
         if exps:
             _verdict(f"[{form}] build time linear in n (b / 1.1)", exps)
     if grad_ratio is not None:

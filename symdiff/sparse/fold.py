@@ -46,9 +46,7 @@ def _chain_leaves(node, memo, users):
     stack = [(node, 1)]
     while stack:
         n, sign = stack.pop()
-        inner = n is node or (
-            n.op in kinds and users[n] == 1 and memo[n].op != "const"
-        )
+        inner = n is node or (n.op in kinds and users[n] == 1 and memo[n].op != "const")
         if not inner:
             leaves.append((sign, memo[n]))
             continue
