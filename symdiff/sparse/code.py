@@ -20,6 +20,7 @@ from symdiff.codegen.export import export_module as _export_exprs
 from symdiff.codegen.lambdify import lambdify as _lambdify_exprs
 from symdiff.codegen.source import append_def, append_statement
 from symdiff.codegen.writer import check_args, code_names
+from symdiff.sparse.batched import batchable, batched_columns, use_batched
 from symdiff.sparse.derivatives import SparseDerivative
 
 __all__ = ["SparseFunction", "export_module", "lambdify"]
@@ -171,7 +172,9 @@ class SparseFunction:
         return self._assemble(flat.take(self._pos))
 
 
-def lambdify(args, derivative, format="csr", *, triangle=False, dtype="float64"):
+def lambdify(
+    args, derivative, format="csr", *, triangle=False, dtype="float64", batched=None
+):
     """Compile a sparse derivative to a function returning a sparse matrix.
 
     Parameters
@@ -186,6 +189,11 @@ def lambdify(args, derivative, format="csr", *, triangle=False, dtype="float64")
     triangle : bool, optional
         For a Hessian: only the lower triangle (default: the full symmetric matrix).
     dtype : numpy dtype, optional
+    batched : bool, optional
+        Evaluate all colours' columns in one batched call
+        (:mod:`symdiff.sparse.batched`) instead of one sweep per colour; by default
+        when that is faster: shaped variables, few colours times variables, and
+        batched code with at most half the operations.
 
     Returns
     -------
@@ -211,9 +219,23 @@ def lambdify(args, derivative, format="csr", *, triangle=False, dtype="float64")
             "for expressions"
         )
     _check_format(format, owner)
+    plan = assembly(derivative, triangle)
+    if batched and not batchable(derivative):
+        raise ValueError(
+            f"{owner}: batched=True needs a derivative from sparse_hessian or "
+            "sparse_jacobian with shaped variables and shaped outputs"
+        )
+    if batched or batched is None and use_batched(derivative):
+        found = batched_columns(
+            derivative, check_args(args, owner), dtype, only_if_smaller=not batched
+        )
+        if found is not None:
+            compiled, sizes, gather = found
+            return SparseFunction(
+                compiled, sizes, gather, plan, derivative.shape, format
+            )
     compiled = _lambdify_exprs(args, list(derivative.compressed), dtype=dtype)
     sizes = tuple(math.prod(e.shape) for e in derivative.compressed)
-    plan = assembly(derivative, triangle)
     return SparseFunction(
         compiled, sizes, derivative.gather, plan, derivative.shape, format
     )

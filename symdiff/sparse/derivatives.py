@@ -86,6 +86,9 @@ class SparseDerivative:
         self.compressed = compressed
         self.gather = gather
         self._values = None
+        # (row of J S, colour, output blocks) of each nonzero, where known: what
+        # symdiff.sparse.batched evaluates all colours at once from
+        self.reads = None
 
     @property
     def nnz(self):
@@ -246,9 +249,11 @@ def sparse_jacobian(outputs, wrt):
     colours = colour_columns(pattern)
     rec = recovery_indices(pattern, colours)
     compressed, gather = _compress(blocks, space, pattern, colours, rec)
-    return SparseDerivative(
+    out = SparseDerivative(
         rec[0], rec[1], pattern.shape, False, space.symbols, colours, compressed, gather
     )
+    out.reads = (rec[2], rec[3], tuple(blocks))  # for symdiff.sparse.batched
+    return out
 
 
 def sparse_hessian(f, wrt):
@@ -287,9 +292,11 @@ def sparse_hessian(f, wrt):
     low = rows >= cols
     rec = (rows[low], cols[low], brow[low], bcol[low])
     compressed, gather = _compress(blocks, space, pattern, colours, rec)
-    return SparseDerivative(
+    out = SparseDerivative(
         rec[0], rec[1], pattern.shape, True, space.symbols, colours, compressed, gather
     )
+    out.reads = (rec[2], rec[3], tuple(blocks))  # for symdiff.sparse.batched
+    return out
 
 
 def hessian_vector_product(f, wrt, v):

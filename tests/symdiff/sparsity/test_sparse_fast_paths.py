@@ -5,19 +5,23 @@
   one matrix never reach the next;
 - folding the constants of sum and product chains keeps every value;
 - the ``_unslice`` helper of generated code equals the op's own evaluation, on any
-  axis, with batch dimensions, and on the array-API target.
+  axis, with batch dimensions, and on the array-API target;
+- all colours' columns in one batched evaluation equal the per-colour sweeps.
 """
+
+import pickle
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from random_problems import shaped_problem
+from random_problems import dense_hessian_values, shaped_problem
 
 import symdiff as sd
 from symdiff.core.expr import apply, const
 from symdiff.core.traverse import topo_order
-from symdiff.sparse import lambdify, sparse_hessian
+from symdiff.sparse import lambdify, sparse_hessian, sparse_jacobian
+from symdiff.sparse.batched import BatchedColumns
 from symdiff.sparse.fold import fold_constants
 
 sparse = pytest.importorskip("scipy.sparse", reason="scipy.sparse assembles matrices")
@@ -185,3 +189,48 @@ def test_unslice_on_the_array_api_target():
     value = np.arange(6.0).reshape(2, 3)
     got = sd.lambdify([a], e, backend="array_api")(xps.asarray(value))
     np.testing.assert_array_equal(np.asarray(got), np.pad(value, [(1, 1), (0, 0)]))
+
+
+@settings(max_examples=10, deadline=None)
+@given(shaped_problem(), st.integers(0, 2**16))
+def test_batched_columns_equal_the_per_colour_sweeps_and_dense(problem, seed):
+    wrt, terms = problem
+    f = _total(terms)
+    H = sparse_hessian(f, wrt)
+    n = wrt.shape[0]
+    point = np.random.default_rng(seed).uniform(-1.5, 1.5, n)
+    one = lambdify([wrt], H, batched=True)
+    assert isinstance(one.compressed, BatchedColumns)
+    per_colour = lambdify([wrt], H, batched=False)(point).toarray()
+    got = one(point).toarray()
+    np.testing.assert_allclose(got, per_colour, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(got, dense_hessian_values(f, wrt, point), atol=1e-9)
+
+
+def test_batched_jacobian_pickles_takes_keywords_and_checks_batches():
+    x = sd.Symbol("x", shape=(6,))
+    r = sd.concatenate([sd.exp(x) - 1, 3 * (x[1:] - x[:-1] ** 2)])
+    J = sparse_jacobian(r, x)
+    fn = pickle.loads(pickle.dumps(lambdify([x], J, batched=True)))
+    v = np.linspace(-1, 1, 6)
+    # the reference, by hand: diag(exp v) on top, 3 (e_{i+1} - 2 v_i e_i) below
+    below = 3 * (np.eye(6, k=1) - 2 * np.diag(v))[:-1]
+    expected = np.vstack([np.diag(np.exp(v)), below])
+    np.testing.assert_allclose(fn(v).toarray(), expected, rtol=1e-12)
+    np.testing.assert_allclose(fn(x=v).toarray(), expected, rtol=1e-12)
+    with pytest.raises(ValueError, match="unbatched"):
+        fn(np.ones((2, 6)))
+    a, b = sd.symbols("a b")
+    with pytest.raises(ValueError, match="shaped"):
+        lambdify([a, b], sparse_hessian(a * b**2, [a, b]), batched=True)
+
+
+def test_the_default_batches_only_where_it_saves_operations():
+    x = sd.Symbol("x", shape=(40,))
+    mid = (3 - 2 * x) * x + 1
+    broyden = (mid[1:-1] - x[:-2] - 2 * x[2:]) ** 2
+    H = sparse_hessian(broyden.sum(), x)
+    assert isinstance(lambdify([x], H).compressed, BatchedColumns)
+    quadratic = ((x[1:] - x[:-1]) ** 2).sum() + sd.exp(x).sum()
+    H = sparse_hessian(quadratic, x)  # its columns fold to a constant plus exp(x)
+    assert not isinstance(lambdify([x], H).compressed, BatchedColumns)
