@@ -34,6 +34,9 @@ BATCHED_MAX = 20_000
 # code's operations: the per-colour seeds fold away whole terms (Bratu's quadratic
 # part becomes one constant per colour, so batching it would be 4x slower)
 BATCHED_SHARE = 0.5
+# ... and with at least this many colours (with fewer, the per-colour code is seldom
+# twice the batched one, and trying costs a sweep)
+BATCHED_MIN_COLOURS = 4
 
 
 def batchable(derivative):
@@ -54,14 +57,14 @@ def use_batched(derivative):
     --------
     >>> from symdiff import Symbol
     >>> from symdiff.sparse import sparse_hessian
-    >>> x = Symbol("x", shape=(4,))
-    >>> use_batched(sparse_hessian((x[1:] * x[:-1] ** 2).sum(), x))
+    >>> x = Symbol("x", shape=(6,))
+    >>> use_batched(sparse_hessian((x[2:] * x[1:-1] * x[:-2]).sum(), x))
     True
     """
     if not batchable(derivative):
         return False
     ncol = int(derivative.colours.max(initial=0)) + 1
-    return ncol * derivative.shape[1] <= BATCHED_MAX
+    return BATCHED_MIN_COLOURS <= ncol and ncol * derivative.shape[1] <= BATCHED_MAX
 
 
 def _operations(exprs):
