@@ -65,12 +65,16 @@ def _regroup(node, memo, users):
     others = [(s, e) for s, e in leaves if e.op != "const"]
     if not others or len(consts) < 2:
         return None
+    try:  # (exact Fractions become floats, as folded constants do; complex: left)
+        values = [np.asarray(e.value, dtype=float) for _, e in consts]
+    except TypeError:
+        return None
     if node.op == "mul":
-        value = np.asarray(consts[0][1].value)
-        for _, e in consts[1:]:
-            value = value * np.asarray(e.value)
+        value = values[0]
+        for v in values[1:]:
+            value = value * v
     else:
-        value = sum(s * np.asarray(e.value) for s, e in consts)
+        value = sum(s * v for (s, _), v in zip(consts, values, strict=True))
     sign, out = others[0]
     if sign < 0:
         out = apply("neg", out)

@@ -134,6 +134,17 @@ def test_constant_terms_of_a_chain_become_one():
     np.testing.assert_allclose(consts[0].value, [0.5, 0.0, 0.5])
 
 
+def test_fold_takes_exact_constants():
+    from fractions import Fraction
+
+    x = sd.Symbol("x", shape=(2,))
+    c = const(np.array([1.0, 3.0]))
+    e = apply("mul", const(Fraction(1, 3)), apply("mul", c, sd.exp(x)))
+    (folded,) = fold_constants([e])
+    v = np.array([0.5, -0.25])
+    np.testing.assert_allclose(sd.evaluate(folded, {x: v}), [1, 3] * np.exp(v) / 3)
+
+
 def test_fold_of_a_deep_chain_has_no_recursion():
     x = sd.Symbol("x", shape=(2,))
     c = const(np.array([1.0, 2.0]))
