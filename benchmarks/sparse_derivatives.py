@@ -38,9 +38,11 @@ import problems  # noqa: E402
 
 import symdiff as sd  # noqa: E402
 from symdiff import sparse as sp  # noqa: E402
+from symdiff.core.expr import collect_garbage  # noqa: E402
 
 PROBLEMS = ["chained_rosenbrock", "broyden_tridiagonal", "bratu", "smoothing_ls"]
 DENSE_MAX = 4000
+BUILD_REPEAT = 3  # builds are timed best of this many, evaluations best of 5
 
 
 def _size(name, n):
@@ -48,18 +50,26 @@ def _size(name, n):
 
 
 def _timed(fn, *args):
-    t = time.perf_counter()
+    # CPU time of this process: on a shared machine, other processes' load does not
+    # count (CasADi's builds are timed the same way)
+    t = time.process_time()
     out = fn(*args)
-    return out, time.perf_counter() - t
+    return out, time.process_time() - t
 
 
-def _eval_time(fn, *args, repeat=3):
+def _eval_time(fn, *args, repeat=5):
+    """Seconds per call: the best of ``repeat`` samples, each the mean of enough calls
+    to last about 20 ms (one call of a fast function is mostly timer noise)."""
+    t = time.perf_counter()
     fn(*args)
+    once = time.perf_counter() - t
+    calls = max(1, min(1000, int(0.02 / max(once, 1e-7))))
     best = math.inf
     for _ in range(repeat):
         t = time.perf_counter()
-        fn(*args)
-        best = min(best, time.perf_counter() - t)
+        for _ in range(calls):
+            fn(*args)
+        best = min(best, (time.perf_counter() - t) / calls)
     return best
 
 
@@ -105,15 +115,17 @@ def _casadi_row(name, n):
         import casadi
     except ImportError:
         return None
-    x = casadi.SX.sym("x", n)
-    t = time.perf_counter()
-    out = _peer_function(name, x, n, casadi)
-    if name == "smoothing_ls":
-        mat = casadi.jacobian(out, x)
-    else:
-        mat, _ = casadi.hessian(out, x)
-    fn = casadi.Function("d", [x], [mat])
-    build = time.perf_counter() - t
+    build = math.inf
+    for _ in range(BUILD_REPEAT):  # best of a few, as for symdiff (a shared machine)
+        x = casadi.SX.sym("x", n)
+        t = time.process_time()
+        out = _peer_function(name, x, n, casadi)
+        if name == "smoothing_ls":
+            mat = casadi.jacobian(out, x)
+        else:
+            mat, _ = casadi.hessian(out, x)
+        fn = casadi.Function("d", [x], [mat])
+        build = min(build, time.process_time() - t)
     x0 = problems.__dict__[name](n, "shaped").x0 if n <= 10**6 else None
     ev = _eval_time(fn, x0.ravel())
     return build, ev, int(mat.nnz())
@@ -141,7 +153,9 @@ def _jax_row(name, n):
     return build, ev
 
 
-def _symdiff_row(name, n, form):
+def _symdiff_build(name, n, form):
+    """One cold build: the problem's nodes are new (the last build's were freed)."""
+    collect_garbage()
     pb, t_problem = _timed(getattr(problems, name), n, form)
     target = pb.objective if pb.objective is not None else pb.residuals
     if pb.objective is not None:
@@ -151,6 +165,17 @@ def _symdiff_row(name, n, form):
         _, t_pat = _timed(sp.jacobian_sparsity, target, pb.params)
         deriv, t_build = _timed(sp.sparse_jacobian, target, pb.params)
     fn, t_comp = _timed(sp.lambdify, pb.params, deriv)
+    return pb, deriv, fn, t_pat, t_build, t_comp
+
+
+def _symdiff_row(name, n, form):
+    times = []
+    pb = deriv = fn = None
+    for _ in range(BUILD_REPEAT):  # best of a few builds, each cold
+        pb = deriv = fn = None  # (so the last build's nodes are freed first)
+        pb, deriv, fn, *t = _symdiff_build(name, n, form)
+        times.append(t)
+    t_pat, t_build, t_comp = min(times, key=lambda t: t[1] + t[2])
     if form == "shaped":
         args = [pb.x0.reshape(pb.params[0].shape)]
     else:
@@ -174,8 +199,29 @@ def _print_header():
     )
 
 
+def _row_text(name, form, n, sym, cas, jx):
+    t_pat, t_build, t_comp, ev, nnz, col = sym
+    line = (
+        f"{name:20s} {form:6s} {n:7d} {t_pat:8.3f} {t_build:8.3f} "
+        f"{t_comp:8.3f} {ev * 1e3:7.2f}ms {nnz:8d} {col:4d} |"
+    )
+    if cas:
+        line += (
+            f" {cas[0]:8.3f} {cas[1] * 1e3:7.2f}ms "
+            f"{_ratio(t_build + t_comp, cas[0])} {_ratio(ev, cas[1])} |"
+        )
+        if cas[2] != nnz:
+            line += f" (casadi nnz {cas[2]})"
+    else:
+        line += " casadi not installed |"
+    return line + (
+        f" {jx[0]:7.3f} {jx[1] * 1e3:7.2f}ms" if jx else "   (dense skipped)"
+    )
+
+
 def run(sizes, scalar_max):
-    builds = {}
+    """The table; returns its rows ``(name, form, n, symdiff times, casadi times)``."""
+    rows = []
     _print_header()
     for name in PROBLEMS:
         for n0 in sizes:
@@ -185,33 +231,70 @@ def run(sizes, scalar_max):
             for form in ("shaped", "scalar"):
                 if form == "scalar" and n > scalar_max:
                     continue
-                t_pat, t_build, t_comp, ev, nnz, col = _symdiff_row(name, n, form)
-                builds.setdefault((name, form), []).append((n, t_build))
-                line = (
-                    f"{name:20s} {form:6s} {n:7d} {t_pat:8.3f} {t_build:8.3f} "
-                    f"{t_comp:8.3f} {ev * 1e3:7.2f}ms {nnz:8d} {col:4d} |"
-                )
-                if cas:
-                    line += (
-                        f" {cas[0]:8.3f} {cas[1] * 1e3:7.2f}ms "
-                        f"{_ratio(t_build, cas[0])} {_ratio(ev, cas[1])} |"
-                    )
-                    if cas[2] != nnz:
-                        line += f" (casadi nnz {cas[2]})"
-                else:
-                    line += " casadi not installed |"
-                line += (
-                    f" {jx[0]:7.3f} {jx[1] * 1e3:7.2f}ms"
-                    if jx
-                    else "   (dense skipped)"
-                )
-                print(line, flush=True)
+                sym = _symdiff_row(name, n, form)
+                rows.append((name, form, n, sym, cas))
+                print(_row_text(name, form, n, sym, cas, jx), flush=True)
     print("\nfitted exponent b of build time ~ n**b (sparse Hessian/Jacobian build):")
-    for (name, form), pts in builds.items():
-        if len(pts) >= 2:
-            ns, ts = np.array(pts, dtype=float).T
-            b = np.polyfit(np.log(ns), np.log(np.maximum(ts, 1e-6)), 1)[0]
-            print(f"  {name:20s} {form:6s} b = {b:4.2f}  ({len(pts)} sizes)")
+    exponents = {}
+    for name in PROBLEMS:
+        for form in ("shaped", "scalar"):
+            pts = [(r[2], r[3][1]) for r in rows if r[:2] == (name, form)]
+            if len(pts) >= 2:
+                ns, ts = np.array(pts, dtype=float).T
+                b = np.polyfit(np.log(ns), np.log(np.maximum(ts, 1e-6)), 1)[0]
+                exponents[name, form] = b
+                print(f"  {name:20s} {form:6s} b = {b:4.2f}  ({len(pts)} sizes)")
+    return rows, exponents
+
+
+def _verdict(label, ratios):
+    """One summary line: ``ratios`` are (value, where) pairs, met when all <= 1."""
+    if not ratios:
+        print(f"  {label}: not measured")
+        return
+    worst, where = max(ratios)
+    status = "met" if worst <= 1.0 else "NOT met"
+    print(f"  {label}: {status} (worst {worst:.2f}, {where})")
+
+
+def targets(rows, exponents, grad_ratio):
+    """The issue's targets, one line each, from the measured figures."""
+    print(
+        "\ntargets (ratios symdiff / CasADi, or seconds; best of "
+        f"{BUILD_REPEAT} builds, best of 5 evaluation samples):"
+    )
+    for form in ("shaped", "scalar"):
+        mine = [r for r in rows if r[1] == form and r[4]]
+        if not mine:
+            continue
+        where = [f"{r[0]} n={r[2]}" for r in mine]
+        builds = [(r[3][1] + r[3][2]) / r[4][0] for r in mine]
+        evals = [r[3][3] / r[4][1] for r in mine]
+        _verdict(
+            f"[{form}] build + compile <= CasADi at every n",
+            list(zip(builds, where, strict=True)),
+        )
+        _verdict(
+            f"[{form}] evaluation <= CasADi at every n",
+            list(zip(evals, where, strict=True)),
+        )
+        big = [r for r in rows if r[1] == form and r[2] >= 90_000]
+        if big:
+            secs = [
+                (
+                    (r[3][1] + r[3][2]) / 5.0,
+                    f"{r[0]} n={r[2]}: {r[3][1] + r[3][2]:.2f} s",
+                )
+                for r in big
+            ]
+            _verdict(f"[{form}] n = 1e5 built in under 5 s (time / 5 s)", secs)
+        exps = [
+            (b / 1.1, f"{k[0]} b={b:.2f}") for k, b in exponents.items() if k[1] == form
+        ]
+        if exps:
+            _verdict(f"[{form}] build time linear in n (b / 1.1)", exps)
+    if grad_ratio is not None:
+        _verdict("gradient build (f + grad, scalar) <= CasADi", [grad_ratio])
 
 
 def _cpu(fn, *args):
@@ -235,32 +318,41 @@ def _casadi_gradient(n):
     return t_f, t_g
 
 
+def _symdiff_gradient(n):
+    collect_garbage()  # cold: no node of an earlier size is still interned
+    pb, t_f = _cpu(problems.chained_rosenbrock, n, "scalar")
+    _, t_g = _cpu(sd.grad, pb.objective, pb.params)
+    return t_f, t_g
+
+
 def gradient_build(n_max):
     """Gradient build of the scalar-symbol chained Rosenbrock vs CasADi's, and its
-    growth: CPU seconds for building f, then its gradient, at n_max / 4, / 2, n_max."""
+    growth: CPU seconds for building f, then its gradient, at n_max / 4, / 2, n_max
+    (best of two of each).  Returns ``(f+grad ratio at n_max, where)`` or None."""
     try:
         import casadi  # noqa: F401
     except ImportError:
         casadi = None
     print("\ngradient build, scalar chained Rosenbrock (CPU s: f, then grad):")
     pts = []
+    ratio = None
     for n in (n_max // 4, n_max // 2, n_max):
-        pb, t_f = _cpu(problems.chained_rosenbrock, n, "scalar")
-        _, t_g = _cpu(sd.grad, pb.objective, pb.params)
+        t_f, t_g = min((_symdiff_gradient(n) for _ in range(2)), key=sum)
         line = f"  n={n:6d} symdiff f {t_f:6.3f} grad {t_g:6.3f}"
         if casadi is not None:
-            c_f, c_g = _casadi_gradient(n)
+            c_f, c_g = min((_casadi_gradient(n) for _ in range(2)), key=sum)
+            ratio = (t_f + t_g) / (c_f + c_g)
             line += f" | casadi f {c_f:6.3f} grad {c_g:6.3f}"
-            line += f" | ratio f+grad {(t_f + t_g) / (c_f + c_g):5.2f}"
+            line += f" | ratio f+grad {ratio:5.2f}"
         else:
             line += " | casadi not installed"
         print(line, flush=True)
         pts.append((n, t_f, t_g))
-        del pb
     ns, tf, tg = np.array(pts, dtype=float).T
     bf = np.polyfit(np.log(ns), np.log(tf), 1)[0]
     bg = np.polyfit(np.log(ns), np.log(tg), 1)[0]
     print(f"  fitted exponents: building f b = {bf:4.2f}, grad b = {bg:4.2f}")
+    return None if ratio is None else (ratio, f"n={n_max}")
 
 
 def main(argv=None):
@@ -268,10 +360,21 @@ def main(argv=None):
     parser.add_argument("--quick", action="store_true", help="n = 1000 only")
     parser.add_argument("--scalar-max", type=int, default=10**4)
     parser.add_argument("--sizes", type=int, nargs="*", default=None)
+    parser.add_argument(
+        "--gradient-n",
+        type=int,
+        default=None,
+        help="largest n of the gradient-build table (default 1e4; --quick 1000; "
+        "0 skips it)",
+    )
     ns = parser.parse_args(argv)
     sizes = ns.sizes or ([1000] if ns.quick else [1000, 10**4, 10**5])
-    run(sizes, ns.scalar_max)
-    gradient_build(1000 if ns.quick else min(10**4, ns.scalar_max))
+    rows, exponents = run(sizes, ns.scalar_max)
+    grad_n = ns.gradient_n
+    if grad_n is None:
+        grad_n = 1000 if ns.quick else 10**4
+    grad_ratio = gradient_build(grad_n) if grad_n >= 8 else None
+    targets(rows, exponents, grad_ratio)
 
 
 if __name__ == "__main__":

@@ -145,11 +145,14 @@ def _star(adjacency, order):
     n = adjacency.shape[0]
     indptr = adjacency.indptr.tolist()
     indices = adjacency.indices.tolist()
+    nbrs_of = [indices[indptr[v] : indptr[v + 1]] for v in range(n)]
     colour = [-1] * n
-    # counts[x][c]: how many coloured neighbours of x have colour c
-    counts = [{} for _ in range(n)]
+    # x * big + c is in `once` when x has a coloured neighbour of colour c, in `twice`
+    # when it has two or more (flat int keys: one set lookup, no dict per vertex)
+    big = n + 1
+    once, twice = set(), set()
     for v in order:
-        nbrs = indices[indptr[v] : indptr[v + 1]]
+        nbrs = nbrs_of[v]
         forbidden = set()
         seen = {}
         for w in nbrs:
@@ -157,15 +160,19 @@ def _star(adjacency, order):
             if cw < 0:
                 continue
             forbidden.add(cw)
-            seen.setdefault(cw, []).append(w)
-            for x in indices[indptr[w] : indptr[w + 1]]:
-                cx = colour[x]
-                if x != v and cx >= 0 and counts[x].get(cw, 0) >= 2:
-                    forbidden.add(cx)
+            if cw in seen:
+                seen[cw].append(w)
+            else:
+                seen[cw] = [w]
+            for x in nbrs_of[w]:
+                if x != v:
+                    cx = colour[x]
+                    if cx >= 0 and x * big + cw in twice:
+                        forbidden.add(cx)
         for ws in seen.values():
             if len(ws) >= 2:
                 for w in ws:
-                    for y in indices[indptr[w] : indptr[w + 1]]:
+                    for y in nbrs_of[w]:
                         if y != v and colour[y] >= 0:
                             forbidden.add(colour[y])
         c = 0
@@ -173,7 +180,11 @@ def _star(adjacency, order):
             c += 1
         colour[v] = c
         for w in nbrs:
-            counts[w][c] = counts[w].get(c, 0) + 1
+            k = w * big + c
+            if k in once:
+                twice.add(k)
+            else:
+                once.add(k)
     return np.asarray(colour, dtype=np.int64)
 
 
@@ -322,13 +333,17 @@ def recovery_indices(pattern, colours, symmetric=False):
                 f"recovery_indices: row {rows[i]} has two columns of colour "
                 f"{colours[cols[i]]}: not a valid column colouring"
             )
-        lookup = dict(zip(uniq.tolist(), counts.tolist(), strict=True))
-        for i in np.flatnonzero(~alone).tolist():
-            r, c = cols[i], rows[i]  # the transposed entry H[j, i]
-            if lookup.get(int(r * ncol + colours[c]), 0) != 1:
-                raise ValueError(
-                    f"recovery_indices: entry ({rows[i]}, {cols[i]}) cannot be "
-                    "recovered from this colouring on either side"
-                )
-            brow[i], bcol[i] = r, colours[c]
+        shared = np.flatnonzero(~alone)
+        # the transposed entry H[j, i], read where its (row, colour) pair is alone
+        r, c = cols[shared], rows[shared]
+        tkey = r * ncol + colours[c]
+        at = np.minimum(np.searchsorted(uniq, tkey), uniq.size - 1)
+        ok = (uniq[at] == tkey) & (counts[at] == 1)
+        if not ok.all():
+            i = shared[np.flatnonzero(~ok)[0]]
+            raise ValueError(
+                f"recovery_indices: entry ({rows[i]}, {cols[i]}) cannot be "
+                "recovered from this colouring on either side"
+            )
+        brow[shared], bcol[shared] = r, colours[c]
     return rows, cols, brow, bcol

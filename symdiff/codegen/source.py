@@ -140,6 +140,23 @@ def _full(value, shape):
     return np.full(shape, value, dtype={dtype})
 '''
 
+_UNSLICE_SOURCE = '''\
+def _unslice(a, before, after, axis):
+    """Zeros before and after ``a`` along the (negative) ``axis``: numpy.pad's
+    result without its per-call cost (one allocation, one slice assignment)."""
+    shape = a.shape
+    if axis == -1:  # the usual case, without building an index tuple
+        size = shape[-1]
+        out = np.zeros(shape[:-1] + (before + size + after,), dtype=a.dtype)
+        out[..., before : before + size] = a
+        return out
+    k = len(shape) + axis
+    size = shape[k]
+    out = np.zeros(shape[:k] + (before + size + after,) + shape[k + 1 :], a.dtype)
+    out[(slice(None),) * k + (slice(before, before + size),)] = a
+    return out
+'''
+
 # helper name -> its source, a format string over the dtype's name (``np.float64``)
 _HELPER_TEMPLATES = {
     "_arg": _ARG_SOURCE,
@@ -148,10 +165,11 @@ _HELPER_TEMPLATES = {
     "_erf": _ERF_SOURCE.replace("{", "{{").replace("}", "}}"),
     "_erfc": _ERFC_SOURCE.replace("{", "{{").replace("}", "}}"),
     "_full": _FULL_SOURCE,
+    "_unslice": _UNSLICE_SOURCE,
 }
 # ops whose code calls a helper that the generated code must define (numpy has no erf
 # nor erfc; erfc as 1 - erf would lose all relative accuracy above x = 6)
-HELPER_OF_OP = {"erf": "_erf", "erfc": "_erfc"}
+HELPER_OF_OP = {"erf": "_erf", "erfc": "_erfc", "unslice": "_unslice"}
 
 
 def helper_source(name, dtype_name):

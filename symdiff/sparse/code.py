@@ -11,6 +11,7 @@ matrix).  Exported modules need numpy, and scipy only for ``format="csr"``/``"co
 
 from __future__ import annotations
 
+import copy
 import math
 
 import numpy as np
@@ -19,6 +20,7 @@ from symdiff.codegen.export import export_module as _export_exprs
 from symdiff.codegen.lambdify import lambdify as _lambdify_exprs
 from symdiff.codegen.source import append_def, append_statement
 from symdiff.codegen.writer import check_args, code_names
+from symdiff.sparse.batched import batchable, batched_columns, use_batched
 from symdiff.sparse.derivatives import SparseDerivative
 from symdiff.sparse.vectorize import compile_scalar_program
 
@@ -83,6 +85,52 @@ def _flat_values(outs, sizes):
     return np.concatenate(parts) if parts else np.zeros(0)
 
 
+class _Assembler:
+    """Turns the gathered values into the matrix, at a small fixed cost per call.
+
+    The structure never changes, so the first matrix is built by scipy's constructor
+    (which checks it and picks the index dtype), and each later one is a shallow copy
+    of it (``copy.copy``) given the new ``data`` and its own copies of the index
+    arrays: the constructor's checks cost ten times the copy on a thousand nonzeros,
+    and callers may modify a returned matrix's arrays in place (``sum_duplicates``,
+    ``eliminate_zeros``) without reaching the next one.
+    """
+
+    def __init__(self, fmt, shape, rows, cols, indptr, indices):
+        self.format, self.shape = fmt, shape
+        self.rows, self.cols, self.indptr, self.indices = rows, cols, indptr, indices
+        self._template = None
+
+    def _build(self, data):
+        from scipy import sparse  # only callers asking for scipy matrices load it
+
+        if self.format == "coo":
+            return sparse.coo_array((data, (self.rows, self.cols)), shape=self.shape)
+        return sparse.csr_array((data, self.indices, self.indptr), shape=self.shape)
+
+    def __call__(self, data):
+        if self.format == "triple":
+            return self.rows.copy(), self.cols.copy(), data
+        template = self._template
+        if template is None:
+            out = self._build(data)
+            # the template keeps copies of its own (it outlives what the caller does)
+            self._template = copy.copy(out)
+            self._fill(self._template, out.data.copy(), out)
+            return out
+        out = copy.copy(template)
+        self._fill(out, data, template)
+        return out
+
+    def _fill(self, out, data, like):
+        out.data = data
+        if self.format == "coo":
+            out.coords = tuple(c.copy() for c in like.coords)
+        else:
+            out.indices = like.indices.copy()
+            out.indptr = like.indptr.copy()
+
+
 class SparseFunction:
     """What :func:`lambdify` returns for a :class:`SparseDerivative` (it pickles).
 
@@ -102,7 +150,13 @@ class SparseFunction:
         self.shape = shape
         self.format = fmt
         self._spec = (compressed, sizes, gather, plan, shape, fmt)
-        self._sizes, self._gather, self._plan = sizes, gather, plan
+        self._sizes = sizes
+        self._total = sum(sizes)
+        take, rows, cols, indptr, indices = plan
+        # one gather from the flat compressed values straight to the matrix's order
+        self._pos = np.asarray(gather, dtype=np.intp)[take]
+        self._assemble = _Assembler(fmt, shape, rows, cols, indptr, indices)
+        self._fn = getattr(compressed, "__wrapped__", compressed)
 
     def __reduce__(self):
         return (SparseFunction, self._spec)
@@ -111,20 +165,17 @@ class SparseFunction:
         return f"<sparse {self.format} function {self.shape} of {self.compressed!r}>"
 
     def __call__(self, *args, **kwargs):
-        outs = self.compressed(*args, **kwargs)
-        values = _flat_values(outs, self._sizes)[self._gather]
-        take, rows, cols, indptr, indices = self._plan
-        data = values[take]
-        if self.format == "triple":
-            return rows.copy(), cols.copy(), data
-        from scipy import sparse  # only callers asking for scipy matrices load it
-
-        if self.format == "coo":
-            return sparse.coo_array((data, (rows, cols)), shape=self.shape)
-        return sparse.csr_array((data, indices, indptr), shape=self.shape)
+        outs = self._fn(*args, **kwargs)
+        # (axis=None flattens each value: no reshape calls, which cost as much)
+        flat = np.concatenate(outs, axis=None) if outs else np.zeros(0)
+        if flat.size != self._total:  # a batch (or a bug): say which value is off
+            flat = _flat_values(outs, self._sizes)
+        return self._assemble(flat.take(self._pos))
 
 
-def lambdify(args, derivative, format="csr", *, triangle=False, dtype="float64"):
+def lambdify(
+    args, derivative, format="csr", *, triangle=False, dtype="float64", batched=None
+):
     """Compile a sparse derivative to a function returning a sparse matrix.
 
     Parameters
@@ -139,6 +190,11 @@ def lambdify(args, derivative, format="csr", *, triangle=False, dtype="float64")
     triangle : bool, optional
         For a Hessian: only the lower triangle (default: the full symmetric matrix).
     dtype : numpy dtype, optional
+    batched : bool, optional
+        Evaluate all colours' columns in one batched call
+        (:mod:`symdiff.sparse.batched`) instead of one sweep per colour; by default
+        when that is faster: shaped variables, few colours times variables, and
+        batched code with at most half the operations.
 
     Returns
     -------
@@ -164,6 +220,21 @@ def lambdify(args, derivative, format="csr", *, triangle=False, dtype="float64")
             "for expressions"
         )
     _check_format(format, owner)
+    plan = assembly(derivative, triangle)
+    if batched and not batchable(derivative):
+        raise ValueError(
+            f"{owner}: batched=True needs a derivative from sparse_hessian or "
+            "sparse_jacobian with shaped variables and shaped outputs"
+        )
+    if batched or batched is None and use_batched(derivative):
+        found = batched_columns(
+            derivative, check_args(args, owner), dtype, only_if_smaller=not batched
+        )
+        if found is not None:
+            compiled, sizes, gather = found
+            return SparseFunction(
+                compiled, sizes, gather, plan, derivative.shape, format
+            )
     # scalar symbols: one numpy call per group of like nodes (symdiff.sparse.vectorize)
     compiled = compile_scalar_program(args, derivative.compressed, dtype=dtype)
     if compiled is not None:
@@ -171,7 +242,6 @@ def lambdify(args, derivative, format="csr", *, triangle=False, dtype="float64")
     else:
         compiled = _lambdify_exprs(args, list(derivative.compressed), dtype=dtype)
         sizes = tuple(math.prod(e.shape) for e in derivative.compressed)
-    plan = assembly(derivative, triangle)
     return SparseFunction(
         compiled, sizes, derivative.gather, plan, derivative.shape, format
     )

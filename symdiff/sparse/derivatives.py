@@ -28,6 +28,7 @@ from symdiff.core.spec import OPS
 from symdiff.core.traverse import topo_order, without_gc
 from symdiff.diff import ExprTuple, grad, hvp
 from symdiff.ops.util import zeros
+from symdiff.sparse.fold import fold_constants
 from symdiff.sparse.pattern import (
     VariableSpace,
     hessian_sparsity,
@@ -85,6 +86,9 @@ class SparseDerivative:
         self.compressed = compressed
         self.gather = gather
         self._values = None
+        # (row of J S, colour, output blocks) of each nonzero, where known: what
+        # symdiff.sparse.batched evaluates all colours at once from
+        self.reads = None
 
     @property
     def nnz(self):
@@ -212,42 +216,6 @@ def _compress(blocks, space, pattern, colours, rows_cols_b):
     return compressed, gather.astype(np.int64)
 
 
-def fold_constants(exprs):
-    """``exprs`` with every subexpression that has no symbol in it computed once.
-
-    The compressed columns of a quadratic term are constants that the sweeps leave
-    as operations on constants (zero padding of a constant, a slice of one): folding
-    them here, once, keeps them out of every evaluation.  A scalar broadcast to a
-    shape stays a broadcast (folding it would only store a large array).
-
-    Examples
-    --------
-    >>> from symdiff import Symbol, const
-    >>> x = Symbol("x", shape=(3,))
-    >>> e = const(np.arange(3.0))[1:] * 2 + x[1:]
-    >>> print(fold_constants([e])[0])
-    x[1:] + [2.0, 4.0]
-    """
-    memo = {}
-    for node in topo_order(*exprs):
-        if not node.args:
-            memo[node] = node
-            continue
-        args = tuple(memo[a] for a in node.args)
-        if any(a is not b for a, b in zip(args, node.args, strict=True)):
-            node_new = apply(node.op, *args, **node.params)
-        else:
-            node_new = node
-        foldable = node_new.op != "const" and node_new.args
-        if foldable and all(a.op == "const" for a in node_new.args):
-            if node_new.op != "broadcast_to" or node_new.args[0].shape:
-                values = [a.value for a in node_new.args]
-                value = OPS[node_new.op].impl(node_new, *values)
-                node_new = const(np.asarray(value, dtype=float))
-        memo[node] = node_new
-    return tuple(memo[e] for e in exprs)
-
-
 def sparse_jacobian(outputs, wrt):
     """The sparse Jacobian of ``outputs`` with respect to ``wrt``.
 
@@ -281,9 +249,11 @@ def sparse_jacobian(outputs, wrt):
     colours = colour_columns(pattern)
     rec = recovery_indices(pattern, colours)
     compressed, gather = _compress(blocks, space, pattern, colours, rec)
-    return SparseDerivative(
+    out = SparseDerivative(
         rec[0], rec[1], pattern.shape, False, space.symbols, colours, compressed, gather
     )
+    out.reads = (rec[2], rec[3], tuple(blocks))  # for symdiff.sparse.batched
+    return out
 
 
 def sparse_hessian(f, wrt):
@@ -322,9 +292,11 @@ def sparse_hessian(f, wrt):
     low = rows >= cols
     rec = (rows[low], cols[low], brow[low], bcol[low])
     compressed, gather = _compress(blocks, space, pattern, colours, rec)
-    return SparseDerivative(
+    out = SparseDerivative(
         rec[0], rec[1], pattern.shape, True, space.symbols, colours, compressed, gather
     )
+    out.reads = (rec[2], rec[3], tuple(blocks))  # for symdiff.sparse.batched
+    return out
 
 
 def hessian_vector_product(f, wrt, v):

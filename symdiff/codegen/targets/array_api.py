@@ -56,7 +56,7 @@ TABLE = {
     "np.expand_dims(": "_expand_dims(xp, |axes",
     "np.swapaxes(": "_swapaxes(xp, |axes",
     "np.flip(": "_flip(xp, |axes",
-    "np.pad(": "_pad(xp, |axes",
+    "_unslice(": "_unslice(xp, |axes",
     "np.take(": "_take(xp, |axes",
     "np.diagonal(": "_diagonal(xp, |axes",
     "np.trace(": "_trace(xp, |axes",

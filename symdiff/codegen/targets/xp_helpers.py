@@ -118,19 +118,17 @@ def _take(xp, a, index, axis):
     return a[(..., index) + (slice(None),) * (-axis - 1)]
 
 
-def _pad(xp, a, widths):
-    """numpy.pad with zeros: blocks of zeros joined on (the standard has no pad)."""
-    for ax, (before, after) in enumerate(widths):
-        parts = [a]
-        for width, at in ((before, 0), (after, 1)):
-            if width:
-                shape = list(a.shape)
-                shape[ax] = width
-                zeros = xp.zeros(tuple(shape), dtype=a.dtype, device=a.device)
-                parts.insert(at * len(parts), zeros)
-        if len(parts) > 1:
-            a = xp.concat(parts, axis=ax)
-    return a
+def _unslice(xp, a, before, after, axis):
+    """Zeros before and after ``a`` along the (negative) ``axis``, joined on (the
+    standard has no pad, and some arrays take no slice assignment)."""
+    parts = [a]
+    for width, at in ((before, 0), (after, 1)):
+        if width:
+            shape = list(a.shape)
+            shape[axis] = width
+            zeros = xp.zeros(tuple(shape), dtype=a.dtype, device=a.device)
+            parts.insert(at * len(parts), zeros)
+    return xp.concat(parts, axis=axis) if len(parts) > 1 else a
 
 
 def _diagonal(xp, a, axis1, axis2):
