@@ -72,8 +72,12 @@ def _add_all(terms):
     return acc
 
 
+_ONE = const(1)
+
+
 def _times(g, p):
-    """g * p, skipping the multiplication for the common partials 1 and -1."""
+    """g * p, skipping the multiplication for the common partials 1 and -1, and for
+    the adjoint 1 (a sum's terms all get it from a scalar seed)."""
     if p is None:
         return None
     if type(p) is int:
@@ -81,6 +85,8 @@ def _times(g, p):
             return g
         if p == -1:
             return apply("neg", g)
+    if g is _ONE:
+        return as_expr(p) if p.__class__ is not int else const(p)
     return apply("mul", g, p)
 
 

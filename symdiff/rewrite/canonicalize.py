@@ -239,21 +239,23 @@ def mul_identities(op, args, params, shape):
     a, b = args
     if a.op != "const" and b.op == "const":
         a, b = b, a
-    if is_number(a, 1) and _fits(b, shape):
-        return b
-    if is_number(a, 0) and _fits(a, shape):
-        return a
-    if is_number(a, -1):
-        return apply("neg", b)
-    if a is b:
-        return apply("pow", a, 2)
-    if is_scalar_const(a):
+    if a.op == "const" and not a.shape:  # a scalar constant factor (hot: one look)
         c = a.value
+        if c == 1 and b.shape == shape:
+            return b
+        if c == 0 and not shape:
+            return a
+        if c == -1:
+            return apply("neg", b)
+        if a is b:
+            return apply("pow", a, 2)
         if b.op == "mul" and is_scalar_const(b.args[0]):
             return apply("mul", c * b.args[0].value, b.args[1])
         if b.op == "neg":
             return apply("mul", -c, b.args[0])
         return None
+    if a is b:
+        return apply("pow", a, 2)
     for p, q in ((a, b), (b, a)):
         if q.op == "neg":
             return apply("neg", apply("mul", p, q.args[0]))
@@ -411,6 +413,8 @@ def broadcast_identities(op, args, params, shape):
 @rule("canonicalize", "add", "sub")
 def add_zero_tensor(op, args, params, shape):
     """x + zeros -> x, zeros - x -> -x (broadcast to the sum's shape)."""
+    if not shape:  # scalars: add_identities and sub_identities did it
+        return None
     a, b = args
     if is_zero(b):
         return _broadcast(a, shape)
@@ -429,6 +433,8 @@ def neg_zero_tensor(op, args, params, shape):
 def mul_fill_tensor(op, args, params, shape):
     """x * broadcast_to(c) -> c * x (c a constant or any scalar); 0 * x -> zeros;
     diag(v) * w -> diag(v * w)."""
+    if not shape:  # every case below has a tensor operand of the result's shape
+        return None
     a, b = args
     for p, q in ((a, b), (b, a)):
         c = fill_value(p)
