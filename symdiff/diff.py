@@ -92,9 +92,12 @@ def _times(g, p):
 
 def _dependents(order, targets):
     dep = set(targets)
+    add = dep.add
     for node in order:
-        if node.args and any(a in dep for a in node.args):
-            dep.add(node)
+        for a in node.args:  # (a plain loop: a generator per node costs more)
+            if a in dep:
+                add(node)
+                break
     return dep
 
 
@@ -138,7 +141,10 @@ def _reverse(f, wrt_list, seed):
             if c is not None and arg in dep:
                 if callable(c):  # a rule's lazy entry: built only when needed
                     c = c()
-                c = _unbroadcast(as_expr(c), arg.shape, nlead)
+                if not isinstance(c, Expr):
+                    c = as_expr(c)
+                if nlead or c.shape != arg.shape:
+                    c = _unbroadcast(c, arg.shape, nlead)
                 pending.setdefault(arg, []).append(c)
     return [grads.get(w) or zeros(lead + w.shape) for w in wrt_list]
 
