@@ -1,0 +1,433 @@
+"""Re-rolling: a scalar-symbol problem rewritten over one vector Symbol.
+
+With ``n`` scalar Symbols ``x0, ..., x{n-1}`` (as CasADi's ``SX`` sees a problem) a
+sum like ``sum(100*(x[i+1] - x[i]**2)**2 for i ...)`` is ``n`` copies of one term
+*template* at index progressions.  Building its sparse Hessian node by node costs
+Python time per node; the same function written over one vector Symbol ``X`` with
+slices (``X[1:] - X[:-1]**2``) builds in a few vector operations.  This module
+recognises the templates and re-rolls them (loop re-rolling, the inverse of
+unrolling; SLP vectorisers do the same on straight-line code):
+
+1. the top-level sum is split into terms with coefficients (``add``, ``sub``,
+   ``neg``, products with a scalar constant; shared sub-sums are counted once per
+   use, in one reverse topological pass);
+2. each term gets a signature: its DAG with every symbol replaced by a *slot*
+   (numbered in first-visit order) and every scalar constant by a constant slot,
+   plus the symbol indices and constant values per slot;
+3. terms with one signature whose slot indices move in arithmetic progressions
+   (``start + k * stride``) become ``sum(T(X[a0::s0], X[a1::s1], ...))``; a constant
+   slot becomes a scalar when it is the same in every term, a vector otherwise.
+   Terms that fit no long progression stay as they are, with ``x_i -> X[i]``.
+
+For a residual list (a Jacobian) the order of the outputs is kept: consecutive
+residuals with one signature and progressing indices become one vector block.
+
+Re-rolling is exact (the same function, rewritten), and it is used only where it
+pays: all of ``wrt`` scalar Symbols, no other symbol, and most terms in long runs.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from symdiff.core.expr import Symbol, apply, const, subs
+from symdiff.core.spec import OPS
+from symdiff.core.traverse import topo_order
+
+__all__ = [
+    "MIN_RUN",
+    "MIN_TERMS",
+    "PackedArguments",
+    "pack_vector",
+    "reroll_outputs",
+    "reroll_sum",
+    "split_sum",
+]
+
+# fewer terms than this: the scalar path is fast enough, re-rolling is not tried
+MIN_TERMS = 16
+# a progression shorter than this stays as scalar terms
+MIN_RUN = 4
+# a term template bigger than this many nodes is not re-rolled (bounds the work)
+MAX_TEMPLATE = 256
+_LINEAR = ("add", "sub", "neg", "mul")
+
+
+def _scalar_const(e):
+    return e.op == "const" and not e.shape
+
+
+def _linear_children(node):
+    """``[(child, factor)]`` when ``node`` is linear in its operands, else None."""
+    op, args = node.op, node.args
+    if op == "add":
+        return [(args[0], 1), (args[1], 1)]
+    if op == "sub":
+        return [(args[0], 1), (args[1], -1)]
+    if op == "neg":
+        return [(args[0], -1)]
+    if op == "mul" and not node.shape:
+        a, b = args
+        if _scalar_const(a) and not _scalar_const(b):
+            return [(b, a.value)]
+        if _scalar_const(b) and not _scalar_const(a):
+            return [(a, b.value)]
+    return None
+
+
+def split_sum(f):
+    """The terms of the scalar ``f`` as ``{term: coefficient}`` (constants dropped).
+
+    Examples
+    --------
+    >>> from symdiff import symbols, sin
+    >>> x, y = symbols("x y")
+    >>> sorted((str(t), c) for t, c in split_sum(3 * (sin(x) - y) + sin(x)).items())
+    [('sin(x)', 4), ('y', -3)]
+    """
+    post, seen, stack = [], set(), [(f, False)]
+    while stack:  # post order of the linear nodes under f (iterative DFS)
+        node, done = stack.pop()
+        if done:
+            post.append(node)
+            continue
+        if node in seen:  # marked when expanded, so children finish before parents
+            continue
+        seen.add(node)
+        stack.append((node, True))
+        for child, _ in _linear_children(node) or ():
+            if child not in seen:
+                stack.append((child, False))
+    coef = {f: 1}
+    terms = {}
+    for node in reversed(post):  # parents before children
+        c = coef.pop(node, 0)
+        children = _linear_children(node)
+        if children is None:
+            if node.op != "const" and c != 0:
+                terms[node] = terms.get(node, 0) + c
+            continue
+        for child, k in children:
+            coef[child] = coef.get(child, 0) + c * k
+    return {t: c for t, c in terms.items() if c != 0}
+
+
+def _signature(term, index):
+    """``(template, symbol indices per slot, constants per slot)`` of ``term``, or
+    None when it cannot be re-rolled (too big, not scalar elementwise)."""
+    local, template, slots, consts = {}, [], {}, []
+    stack = [(term, False)]
+    while stack:
+        node, done = stack.pop()
+        if node in local:
+            continue
+        if not done and node.args:
+            stack.append((node, True))
+            stack.extend((a, False) for a in reversed(node.args) if a not in local)
+            continue
+        if node.shape or len(template) >= MAX_TEMPLATE:
+            return None
+        if node.op == "symbol":
+            i = index[node]  # the caller checked that every symbol is in wrt
+            entry = ("s", slots.setdefault(i, len(slots)))
+        elif node.op == "const":
+            entry = ("c", len(consts))
+            consts.append(node.value)
+        elif OPS[node.op].elementwise:
+            params = tuple(sorted(node.params.items()))
+            entry = (node.op, params, *(local[a] for a in node.args))
+        else:
+            return None
+        local[node] = len(template)
+        template.append(entry)
+    return tuple(template), tuple(slots), tuple(consts)
+
+
+def _segments(members, min_run):
+    """Split ``members`` ``[(indices, consts, coef, term)]`` (in order) into maximal
+    runs whose indices move by one stride vector, in order: ``[(is_run, list)]``."""
+    out, k = [], 0
+    while k < len(members):
+        j = k + 1
+        if j < len(members):
+            step = tuple(
+                b - a for a, b in zip(members[k][0], members[j][0], strict=True)
+            )
+            while j < len(members) and all(
+                b - a == s
+                for a, b, s in zip(members[j - 1][0], members[j][0], step, strict=True)
+            ):
+                j += 1
+        if j - k >= min_run:
+            out.append((True, members[k:j]))
+        else:
+            out.extend((False, [m]) for m in members[k:j])
+        k = j
+    return out
+
+
+def _runs(members, min_run):
+    """``(runs, rest)`` of :func:`_segments`."""
+    runs, rest = [], []
+    for is_run, part in _segments(members, min_run):
+        (runs if is_run else rest).extend([part] if is_run else part)
+    return runs, rest
+
+
+def _vector_of(X, start, stride, count):
+    if stride == 0:
+        return apply("take", X, index=start, axis=-1)
+    stop = start + stride * count
+    return apply(
+        "slice", X, axis=-1, start=start, stop=None if stop < 0 else stop, step=stride
+    )
+
+
+def _const_of(values):
+    if all(v == values[0] for v in values):
+        return const(values[0])
+    return const(np.asarray(values, dtype=float))
+
+
+def _instantiate(template, run, X):
+    """The template over the vectors of one run (elementwise: one vector per slot)."""
+    first, count = run[0][0], len(run)
+    stride = (
+        [b - a for a, b in zip(run[0][0], run[1][0], strict=True)]
+        if count > 1
+        else [0] * len(first)
+    )
+    built = []
+    for entry in template:
+        kind = entry[0]
+        if kind == "s":
+            s = entry[1]
+            built.append(_vector_of(X, first[s], stride[s], count))
+        elif kind == "c":
+            built.append(_const_of([m[1][entry[1]] for m in run]))
+        else:
+            args = [built[i] for i in entry[2:]]
+            built.append(apply(kind, *args, **dict(entry[1])))
+    out = built[-1]
+    if not out.shape:  # a template with no symbol slot varying: broadcast it
+        out = apply("broadcast_to", out, shape=(count,))
+    return out
+
+
+def _balanced(op, pieces):
+    while len(pieces) > 1:
+        pieces = [
+            apply(op, *pieces[i : i + 2]) if i + 1 < len(pieces) else pieces[i]
+            for i in range(0, len(pieces), 2)
+        ]
+    return pieces[0]
+
+
+def _prepare(exprs, xs):
+    """``(X, index)`` when every symbol under ``exprs`` is one of the scalar ``xs``."""
+    if len(xs) < 2 or any(w.shape for w in xs):
+        return None
+    index = {w: i for i, w in enumerate(xs)}
+    if len(index) != len(xs):
+        return None
+    for node in topo_order(*exprs):
+        if node.op == "symbol" and node not in index:
+            return None
+    names = {w.name for w in xs}
+    name = "X"
+    while name in names:
+        name = "_" + name
+    return Symbol(name, shape=(len(xs),)), index
+
+
+def _worth_it(n_terms, runs, rest):
+    covered = sum(len(r) for r in runs)
+    return (
+        n_terms >= MIN_TERMS
+        and covered >= 0.75 * n_terms
+        and len(runs) + len(rest) <= n_terms / 4
+    )
+
+
+def reroll_sum(f, xs):
+    """The scalar ``f`` re-rolled over a vector Symbol ``X`` standing for ``xs``.
+
+    Returns ``(X, g)`` with ``g`` equal to ``f`` up to a constant (``X[i]`` is
+    ``xs[i]``), or None where re-rolling does not apply or pay.
+
+    Examples
+    --------
+    >>> from symdiff import symbols
+    >>> xs = symbols(" ".join(f"x{i}" for i in range(40)))
+    >>> f = sum((xs[i + 1] - xs[i] ** 2) ** 2 for i in range(39))
+    >>> X, g = reroll_sum(f, xs)
+    >>> print(g)
+    sum((X[1:] - X[:39]**2)**2)
+    """
+    prep = _prepare([f], xs)
+    if prep is None:
+        return None
+    X, index = prep
+    terms = split_sum(f)
+    groups, rest = {}, []
+    for term, c in terms.items():
+        sig = _signature(term, index)
+        if sig is None or not sig[1]:
+            rest.append((None, None, c, term))
+        else:
+            groups.setdefault(sig[0], []).append((sig[1], sig[2], c, term))
+    pieces, all_runs = [], []
+    for template, members in groups.items():
+        # same offsets between slots first (one stride for all), then any strides
+        members.sort(key=lambda m: ([i - m[0][0] for i in m[0]], m[0][0]))
+        runs, left = _runs(members, MIN_RUN)
+        left.sort(key=lambda m: m[0])
+        more, left = _runs(left, MIN_RUN)
+        all_runs += runs + more
+        rest += left
+        for run in runs + more:
+            body = _instantiate(template, run, X)
+            coef = _const_of([m[2] for m in run])
+            if coef.shape:  # coefficients that vary along the run: inside the sum
+                pieces.append(apply("sum", body * coef, axis=(-1,)))
+            else:
+                pieces.append(apply("sum", body, axis=(-1,)) * coef)
+    if not _worth_it(len(terms), all_runs, rest):
+        return None
+    to_x = {w: apply("take", X, index=i, axis=-1) for w, i in index.items()}
+    for _, _, c, term in rest:
+        pieces.append(_to_x(term, to_x) * c)
+    return X, _balanced("add", pieces) if pieces else const(0)
+
+
+def _symbols_of(e):
+    return [node for node in topo_order(e) if node.op == "symbol"]
+
+
+def reroll_outputs(outputs, xs):
+    """The scalar ``outputs`` re-rolled, in order, as blocks over a vector ``X``.
+
+    Returns ``(X, blocks)``: consecutive outputs with one template at progressing
+    indices make one vector block, the others stay scalar (``x_i -> X[i]``); the
+    blocks flattened and concatenated are ``outputs``.  None where it does not pay.
+
+    Examples
+    --------
+    >>> from symdiff import symbols
+    >>> xs = symbols(" ".join(f"x{i}" for i in range(40)))
+    >>> X, blocks = reroll_outputs([xs[i + 1] - xs[i] for i in range(39)], xs)
+    >>> [str(b) for b in blocks]
+    ['X[1:] - X[:39]']
+    """
+    prep = _prepare(outputs, xs)
+    if prep is None:
+        return None
+    X, index = prep
+    sigs = [_signature(out, index) for out in outputs]
+    runs, rest, blocks, k = [], [], [], 0
+    while k < len(outputs):
+        sig = sigs[k]
+        if sig is None or not sig[1]:
+            rest.append(outputs[k])
+            blocks.append(None)
+            k += 1
+            continue
+        j = k + 1
+        while j < len(outputs) and sigs[j] is not None and sigs[j][0] == sig[0]:
+            j += 1
+        stretch = [(sigs[i][1], sigs[i][2], 1, outputs[i]) for i in range(k, j)]
+        for is_run, part in _segments(stretch, MIN_RUN):
+            if is_run:
+                runs.append(part)
+                blocks.append(_instantiate(sig[0], part, X))
+            else:
+                rest.append(part[0][3])
+                blocks.append(None)
+        k = j
+    if not _worth_it(len(outputs), runs, rest):
+        return None
+    to_x = {w: apply("take", X, index=i, axis=-1) for w, i in index.items()}
+    it = iter(rest)
+    blocks = [b if b is not None else _to_x(next(it), to_x) for b in blocks]
+    return X, blocks
+
+
+def _to_x(e, to_x):
+    """``e`` with its symbols replaced by entries of the vector Symbol."""
+    return subs(e, {s: to_x[s] for s in _symbols_of(e)})
+
+
+def pack_vector(xs):
+    """The vector ``[xs[0], ..., xs[n-1]]`` of scalar expressions (a balanced tree of
+    ``concatenate``), what a re-rolled derivative substitutes for its vector Symbol.
+
+    Examples
+    --------
+    >>> from symdiff import symbols, evaluate
+    >>> a, b, c = symbols("a b c")
+    >>> evaluate(pack_vector([a, b, c]), {a: 1.0, b: 2.0, c: 3.0}).tolist()
+    [1.0, 2.0, 3.0]
+    """
+    parts = [apply("reshape", w, shape=(1,)) for w in xs]
+    return _balanced("concatenate", parts)
+
+
+class PackedArguments:
+    """Call ``inner`` (a function of one vector) with ``n`` scalar arguments packed
+    into that vector: how a re-rolled derivative takes the user's ``n`` scalars
+    (by position, or by the symbols' names as keywords).  It pickles when ``inner``
+    does.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> f = PackedArguments(np.cumsum, ("a", "b", "c"))
+    >>> f(1.0, 2.0, 3.0).tolist(), f(1.0, c=3.0, b=2.0).tolist()
+    ([1.0, 3.0, 6.0], [1.0, 3.0, 6.0])
+    """
+
+    def __init__(self, inner, names, dtype="float64"):
+        self.inner, self.names, self.dtype = inner, tuple(names), dtype
+        self.n = len(self.names)
+        self._position = None
+
+    def __reduce__(self):
+        return (PackedArguments, (self.inner, self.names, self.dtype))
+
+    def __repr__(self):
+        return f"<{self.n} scalar arguments packed into {self.inner!r}>"
+
+    def _with_keywords(self, args, kwargs):
+        if self._position is None:
+            self._position = {name: i for i, name in enumerate(self.names)}
+        values = list(args) + [None] * (self.n - len(args))
+        for key, v in kwargs.items():
+            i = self._position.get(key)
+            if i is None:
+                raise TypeError(f"unexpected keyword argument {key!r}")
+            if i < len(args):
+                raise TypeError(f"argument {key!r} given by position and keyword")
+            values[i] = v
+        missing = [self.names[i] for i, v in enumerate(values) if v is None]
+        if missing:
+            raise TypeError(
+                f"missing {len(missing)} argument(s): {', '.join(missing[:5])}"
+                + (", ..." if len(missing) > 5 else "")
+            )
+        return values
+
+    def __call__(self, *args, **kwargs):
+        if kwargs:
+            args = self._with_keywords(args, kwargs)
+        if len(args) != self.n:
+            raise TypeError(f"expected {self.n} arguments, got {len(args)}")
+        try:
+            vec = np.array(args, dtype=self.dtype)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"the {self.n} arguments must be numbers: {exc}") from None
+        if vec.shape != (self.n,):
+            raise ValueError(
+                "sparse matrices take unbatched arguments (one number per "
+                f"symbol), got arguments stacking to shape {vec.shape}"
+            )
+        return self.inner(vec)
