@@ -32,7 +32,7 @@ import numpy as np
 
 from symdiff.core.expr import Symbol, apply, const, subs
 from symdiff.core.spec import OPS
-from symdiff.core.traverse import topo_order
+from symdiff.core.traverse import topo_order, without_gc
 
 __all__ = [
     "MIN_RUN",
@@ -85,59 +85,123 @@ def split_sum(f):
     >>> sorted((str(t), c) for t, c in split_sum(3 * (sin(x) - y) + sin(x)).items())
     [('sin(x)', 4), ('y', -3)]
     """
-    post, seen, stack = [], set(), [(f, False)]
-    while stack:  # post order of the linear nodes under f (iterative DFS)
-        node, done = stack.pop()
-        if done:
-            post.append(node)
+    terms = _walk_tree(f)
+    if terms is None:  # a shared sub-sum: count each use once, in topological order
+        terms = _walk_dag(f)
+    return {t: c for t, c in terms.items() if c != 0 and t.op != "const"}
+
+
+def _walk_tree(f):
+    """The terms by walking each path down the linear nodes (None: a linear node is
+    reached twice, which a tree walk could count exponentially often)."""
+    terms, seen, stack = {}, set(), [(f, 1)]
+    while stack:
+        node, c = stack.pop()
+        kids = _linear_children(node)
+        if kids is None:
+            terms[node] = terms.get(node, 0) + c
             continue
-        if node in seen:  # marked when expanded, so children finish before parents
-            continue
+        if node in seen:
+            return None
         seen.add(node)
-        stack.append((node, True))
-        for child, _ in _linear_children(node) or ():
-            if child not in seen:
-                stack.append((child, False))
+        for child, k in kids:
+            stack.append((child, c * k))
+    return terms
+
+
+def _walk_dag(f):
+    post, post_set, children, stack = [], set(), {}, [f]
+    while stack:  # post order of the linear nodes under f (iterative DFS)
+        node = stack.pop()
+        if node in children:  # expanded already: finished now, or a duplicate entry
+            if node not in post_set:
+                post_set.add(node)
+                post.append(node)
+            continue
+        kids = children[node] = _linear_children(node)
+        stack.append(node)
+        if kids:
+            stack.extend(child for child, _ in kids if child not in children)
     coef = {f: 1}
     terms = {}
     for node in reversed(post):  # parents before children
         c = coef.pop(node, 0)
-        children = _linear_children(node)
-        if children is None:
-            if node.op != "const" and c != 0:
-                terms[node] = terms.get(node, 0) + c
+        kids = children[node]
+        if kids is None:
+            terms[node] = terms.get(node, 0) + c
             continue
-        for child, k in children:
+        for child, k in kids:
             coef[child] = coef.get(child, 0) + c * k
-    return {t: c for t, c in terms.items() if c != 0}
+    return terms
 
 
-def _signature(term, index):
+class _Foreign(Exception):
+    """A symbol outside ``wrt``: the problem is not re-rolled."""
+
+
+# long: one hot loop over every node of every term (the re-roller's largest cost)
+def _signature(term, index, elementwise):
     """``(template, symbol indices per slot, constants per slot)`` of ``term``, or
-    None when it cannot be re-rolled (too big, not scalar elementwise)."""
+    None when it cannot be re-rolled (too big, not scalar elementwise).
+
+    The template lists the term's nodes, operands first: ``("s", slot)`` for a
+    symbol, ``("c", k)`` for the ``k``-th constant, ``(op, params, operand
+    positions...)`` otherwise; two terms with one template are one function of
+    their slots.  Leaves are listed when their parent is first seen (no stack
+    entry of their own): the order depends on the DAG's structure only.
+    """
     local, template, slots, consts = {}, [], {}, []
-    stack = [(term, False)]
+    stack = [term]
     while stack:
-        node, done = stack.pop()
+        node = stack[-1]
         if node in local:
+            stack.pop()
             continue
-        if not done and node.args:
-            stack.append((node, True))
-            stack.extend((a, False) for a in reversed(node.args) if a not in local)
+        pending = False
+        for a in node.args:
+            if a in local:
+                continue
+            if a.args:
+                stack.append(a)
+                pending = True
+                continue
+            op = a.op  # a leaf: listed now
+            if a.shape:
+                return None
+            if op == "symbol":
+                i = index.get(a)
+                if i is None:
+                    raise _Foreign(a.name)
+                entry = ("s", slots.setdefault(i, len(slots)))
+            else:
+                entry = ("c", len(consts))
+                consts.append(a.value)
+            local[a] = len(template)
+            template.append(entry)
+        if pending:
             continue
-        if node.shape or len(template) >= MAX_TEMPLATE:
-            return None
-        if node.op == "symbol":
-            i = index[node]  # the caller checked that every symbol is in wrt
-            entry = ("s", slots.setdefault(i, len(slots)))
-        elif node.op == "const":
-            entry = ("c", len(consts))
-            consts.append(node.value)
-        elif OPS[node.op].elementwise:
-            params = tuple(sorted(node.params.items()))
-            entry = (node.op, params, *(local[a] for a in node.args))
+        stack.pop()
+        op = node.op
+        if not node.args:  # the term is one leaf
+            if op != "symbol" or node.shape:
+                return None
+            i = index.get(node)
+            if i is None:
+                raise _Foreign(node.name)
+            slots[i] = 0
+            entry = ("s", 0)
         else:
-            return None
+            kind = elementwise.get(op)
+            if kind is None:
+                kind = elementwise[op] = OPS[op].elementwise
+            if not kind or node.shape or len(template) >= MAX_TEMPLATE:
+                return None
+            params = node.params
+            entry = (
+                op,
+                tuple(sorted(params.items())) if params else (),
+                *[local[a] for a in node.args],
+            )
         local[node] = len(template)
         template.append(entry)
     return tuple(template), tuple(slots), tuple(consts)
@@ -223,16 +287,13 @@ def _balanced(op, pieces):
     return pieces[0]
 
 
-def _prepare(exprs, xs):
-    """``(X, index)`` when every symbol under ``exprs`` is one of the scalar ``xs``."""
-    if len(xs) < 2 or any(w.shape for w in xs):
+def _prepare(xs):
+    """``(X, index)`` for the scalar Symbols ``xs`` (None: not all scalar symbols)."""
+    if len(xs) < 2 or any(w.op != "symbol" or w.shape for w in xs):
         return None
     index = {w: i for i, w in enumerate(xs)}
     if len(index) != len(xs):
         return None
-    for node in topo_order(*exprs):
-        if node.op == "symbol" and node not in index:
-            return None
     names = {w.name for w in xs}
     name = "X"
     while name in names:
@@ -249,6 +310,21 @@ def _worth_it(n_terms, runs, rest):
     )
 
 
+def _group_runs(groups):
+    """The runs and the left-over members of each template's members."""
+    runs, rest = [], []
+    for template, members in groups.items():
+        # same offsets between slots first (one stride for all), then any strides
+        members.sort(key=lambda m: ([i - m[0][0] for i in m[0]], m[0][0]))
+        found, left = _runs(members, MIN_RUN)
+        left.sort(key=lambda m: m[0])
+        more, left = _runs(left, MIN_RUN)
+        runs += [(template, run) for run in found + more]
+        rest += left
+    return runs, rest
+
+
+@without_gc
 def reroll_sum(f, xs):
     """The scalar ``f`` re-rolled over a vector Symbol ``X`` standing for ``xs``.
 
@@ -264,46 +340,61 @@ def reroll_sum(f, xs):
     >>> print(g)
     sum((X[1:] - X[:39]**2)**2)
     """
-    prep = _prepare([f], xs)
+    prep = _prepare(xs)
     if prep is None:
         return None
     X, index = prep
     terms = split_sum(f)
-    groups, rest = {}, []
-    for term, c in terms.items():
-        sig = _signature(term, index)
-        if sig is None or not sig[1]:
-            rest.append((None, None, c, term))
-        else:
-            groups.setdefault(sig[0], []).append((sig[1], sig[2], c, term))
-    pieces, all_runs = [], []
-    for template, members in groups.items():
-        # same offsets between slots first (one stride for all), then any strides
-        members.sort(key=lambda m: ([i - m[0][0] for i in m[0]], m[0][0]))
-        runs, left = _runs(members, MIN_RUN)
-        left.sort(key=lambda m: m[0])
-        more, left = _runs(left, MIN_RUN)
-        all_runs += runs + more
-        rest += left
-        for run in runs + more:
-            body = _instantiate(template, run, X)
-            coef = _const_of([m[2] for m in run])
-            if coef.shape:  # coefficients that vary along the run: inside the sum
-                pieces.append(apply("sum", body * coef, axis=(-1,)))
-            else:
-                pieces.append(apply("sum", body, axis=(-1,)) * coef)
-    if not _worth_it(len(terms), all_runs, rest):
+    if len(terms) < MIN_TERMS:
         return None
-    to_x = {w: apply("take", X, index=i, axis=-1) for w, i in index.items()}
-    for _, _, c, term in rest:
-        pieces.append(_to_x(term, to_x) * c)
-    return X, _balanced("add", pieces) if pieces else const(0)
+    groups, rest, elementwise = {}, [], {}
+    try:
+        for term, c in terms.items():
+            sig = _signature(term, index, elementwise)
+            if sig is None or not sig[1]:
+                rest.append((None, None, c, term))
+            else:
+                groups.setdefault(sig[0], []).append((sig[1], sig[2], c, term))
+        runs, left = _group_runs(groups)
+        rest += left
+        if not _worth_it(len(terms), [r for _, r in runs], rest):
+            return None
+        leftovers = [_to_x(term, index, X) * c for _, _, c, term in rest]
+    except _Foreign:
+        return None
+    pieces = []
+    for template, run in runs:
+        body = _instantiate(template, run, X)
+        coef = _const_of([m[2] for m in run])
+        if coef.shape:  # coefficients that vary along the run: inside the sum
+            pieces.append(apply("sum", body * coef, axis=(-1,)))
+        else:
+            pieces.append(apply("sum", body, axis=(-1,)) * coef)
+    pieces += leftovers
+    return X, _balanced("add", pieces)
 
 
-def _symbols_of(e):
-    return [node for node in topo_order(e) if node.op == "symbol"]
+def _stretches(outputs, sigs):
+    """Consecutive outputs split into runs (one template, progressing indices) and
+    single outputs, in order: ``[(template or None, run or output)]``."""
+    out, k = [], 0
+    while k < len(outputs):
+        sig = sigs[k]
+        if sig is None or not sig[1]:
+            out.append((None, outputs[k]))
+            k += 1
+            continue
+        j = k + 1
+        while j < len(outputs) and sigs[j] is not None and sigs[j][0] == sig[0]:
+            j += 1
+        stretch = [(sigs[i][1], sigs[i][2], 1, outputs[i]) for i in range(k, j)]
+        for is_run, part in _segments(stretch, MIN_RUN):
+            out.append((sig[0], part) if is_run else (None, part[0][3]))
+        k = j
+    return out
 
 
+@without_gc
 def reroll_outputs(outputs, xs):
     """The scalar ``outputs`` re-rolled, in order, as blocks over a vector ``X``.
 
@@ -319,42 +410,37 @@ def reroll_outputs(outputs, xs):
     >>> [str(b) for b in blocks]
     ['X[1:] - X[:39]']
     """
-    prep = _prepare(outputs, xs)
-    if prep is None:
+    prep = _prepare(xs)
+    if prep is None or len(outputs) < MIN_TERMS:
         return None
     X, index = prep
-    sigs = [_signature(out, index) for out in outputs]
-    runs, rest, blocks, k = [], [], [], 0
-    while k < len(outputs):
-        sig = sigs[k]
-        if sig is None or not sig[1]:
-            rest.append(outputs[k])
-            blocks.append(None)
-            k += 1
-            continue
-        j = k + 1
-        while j < len(outputs) and sigs[j] is not None and sigs[j][0] == sig[0]:
-            j += 1
-        stretch = [(sigs[i][1], sigs[i][2], 1, outputs[i]) for i in range(k, j)]
-        for is_run, part in _segments(stretch, MIN_RUN):
-            if is_run:
-                runs.append(part)
-                blocks.append(_instantiate(sig[0], part, X))
-            else:
-                rest.append(part[0][3])
-                blocks.append(None)
-        k = j
-    if not _worth_it(len(outputs), runs, rest):
+    elementwise = {}
+    try:
+        sigs = [_signature(out, index, elementwise) for out in outputs]
+        parts = _stretches(outputs, sigs)
+        runs = [p for t, p in parts if t is not None]
+        rest = [p for t, p in parts if t is None]
+        if not _worth_it(len(outputs), runs, rest):
+            return None
+        blocks = [
+            _instantiate(t, p, X) if t is not None else _to_x(p, index, X)
+            for t, p in parts
+        ]
+    except _Foreign:
         return None
-    to_x = {w: apply("take", X, index=i, axis=-1) for w, i in index.items()}
-    it = iter(rest)
-    blocks = [b if b is not None else _to_x(next(it), to_x) for b in blocks]
     return X, blocks
 
 
-def _to_x(e, to_x):
-    """``e`` with its symbols replaced by entries of the vector Symbol."""
-    return subs(e, {s: to_x[s] for s in _symbols_of(e)})
+def _to_x(e, index, X):
+    """``e`` with its symbols replaced by entries of the vector Symbol ``X``."""
+    mapping = {}
+    for node in topo_order(e):
+        if node.op == "symbol":
+            i = index.get(node)
+            if i is None:
+                raise _Foreign(node.name)
+            mapping[node] = apply("take", X, index=i, axis=-1)
+    return subs(e, mapping)
 
 
 def pack_vector(xs):
