@@ -48,6 +48,9 @@ __all__ = [
 MIN_TERMS = 16
 # a progression shorter than this stays as scalar terms
 MIN_RUN = 4
+# more blocks and left-over terms than this: evaluation would cost more numpy calls
+# than the scalar path's grouped program (symdiff.sparse.vectorize)
+MAX_PIECES = 64
 # a term template bigger than this many nodes is not re-rolled (bounds the work)
 MAX_TEMPLATE = 256
 _LINEAR = ("add", "sub", "neg", "mul")
@@ -247,35 +250,105 @@ def _vector_of(X, start, stride, count):
     )
 
 
-def _const_of(values):
+def _grid_fits(start, stride, count, outer):
+    """Whether the indices ``start + outer * r + stride * l`` are a strided view of
+    ``X`` reshaped to rows of ``outer`` entries (see :func:`_grid_of`)."""
+    if outer == 0 or stride == 0:
+        return outer >= 0 and stride >= 0
+    return stride > 0 and outer > stride * (count - 1)
+
+
+def _grid_of(X, start, stride, count, outer, rows):
+    """The ``(rows, count)`` grid ``X[start + outer * r + stride * l]`` (or a row or
+    column that broadcasts to it, where one of the strides is 0)."""
+    if outer == 0:
+        return _vector_of(X, start, stride, count)
+    if stride == 0:
+        column = _vector_of(X, start, outer, rows)
+        return apply("reshape", column, shape=(rows, 1))
+    n = X.shape[0]
+    need = start + outer * rows
+    if need > n:  # the last row is partial: pad X (the padding is never read)
+        X = apply("concatenate", X, const(np.zeros(need - n)))
+    block = apply("slice", X, axis=-1, start=start, stop=need, step=1)
+    grid = apply("reshape", block, shape=(rows, outer))
+    stop = stride * (count - 1) + 1
+    return apply("slice", grid, axis=-1, start=0, stop=stop, step=stride)
+
+
+def _const_of(values, shape=None):
     if all(v == values[0] for v in values):
         return const(values[0])
-    return const(np.asarray(values, dtype=float))
+    arr = np.asarray(values, dtype=float)
+    return const(arr if shape is None else arr.reshape(shape))
 
 
-def _instantiate(template, run, X):
-    """The template over the vectors of one run (elementwise: one vector per slot)."""
+def _steps(a, b):
+    return [j - i for i, j in zip(a, b, strict=True)]
+
+
+def _instantiate(template, rows, X, total=True):
+    """The template over one block of runs (``rows``, equally long, their starts in
+    progression): a vector for one run, a ``(len(rows), len(run))`` grid otherwise;
+    summed with the terms' coefficients (``total``), or the vector of the terms."""
+    run = rows[0]
     first, count = run[0][0], len(run)
-    stride = (
-        [b - a for a, b in zip(run[0][0], run[1][0], strict=True)]
-        if count > 1
-        else [0] * len(first)
-    )
+    stride = _steps(run[0][0], run[1][0]) if count > 1 else [0] * len(first)
+    outer = _steps(rows[0][0][0], rows[1][0][0]) if len(rows) > 1 else None
+    shape = (count,) if outer is None else (len(rows), count)
+    members = [m for r in rows for m in r]
     built = []
     for entry in template:
         kind = entry[0]
         if kind == "s":
             s = entry[1]
-            built.append(_vector_of(X, first[s], stride[s], count))
+            if outer is None:
+                built.append(_vector_of(X, first[s], stride[s], count))
+            else:
+                built.append(
+                    _grid_of(X, first[s], stride[s], count, outer[s], len(rows))
+                )
         elif kind == "c":
-            built.append(_const_of([m[1][entry[1]] for m in run]))
+            built.append(_const_of([m[1][entry[1]] for m in members], shape))
         else:
             args = [built[i] for i in entry[2:]]
             built.append(apply(kind, *args, **dict(entry[1])))
     out = built[-1]
-    if not out.shape:  # a template with no symbol slot varying: broadcast it
-        out = apply("broadcast_to", out, shape=(count,))
-    return out
+    if out.shape != shape:  # a slot constant along an axis: broadcast it
+        out = apply("broadcast_to", out, shape=shape)
+    if not total:
+        return out
+    coef = _const_of([m[2] for m in members], shape)
+    axes = tuple(range(-len(shape), 0))
+    if coef.shape:  # coefficients that vary along the block: inside the sum
+        return apply("sum", out * coef, axis=axes)
+    return apply("sum", out, axis=axes) * coef
+
+
+def _stack_runs(runs):
+    """Runs of one template grouped into blocks: equally long runs with one stride
+    whose starts progress (a grid, e.g. one run per row of a 2-D stencil)."""
+    by_kind = {}
+    for run in runs:
+        stride = tuple(_steps(run[0][0], run[1][0]))
+        by_kind.setdefault((len(run), stride), []).append(run)
+    blocks = []
+    for (count, stride), same in by_kind.items():
+        same.sort(key=lambda r: r[0][0])
+        heads = [(r[0][0], None, None, r) for r in same]
+        for is_block, part in _segments(heads, 2):
+            rows = [h[3] for h in part]
+            if is_block:
+                outer = _steps(rows[0][0][0], rows[1][0][0])
+                fits = all(
+                    _grid_fits(a, d, count, o)
+                    for a, d, o in zip(rows[0][0][0], stride, outer, strict=True)
+                )
+                if fits:
+                    blocks.append(rows)
+                    continue
+            blocks.extend([r] for r in rows)
+    return blocks
 
 
 def _balanced(op, pieces):
@@ -301,25 +374,29 @@ def _prepare(xs):
     return Symbol(name, shape=(len(xs),)), index
 
 
-def _worth_it(n_terms, runs, rest):
+def _worth_it(n_terms, runs, rest, pieces=None):
+    """Most terms in runs, and few pieces (blocks plus left-over terms): each piece
+    is a few vector operations in every derivative and every evaluation."""
     covered = sum(len(r) for r in runs)
+    pieces = (len(runs) if pieces is None else pieces) + len(rest)
     return (
         n_terms >= MIN_TERMS
         and covered >= 0.75 * n_terms
-        and len(runs) + len(rest) <= n_terms / 4
+        and pieces <= min(n_terms / 4, MAX_PIECES)
     )
 
 
 def _group_runs(groups):
     """The runs and the left-over members of each template's members."""
-    runs, rest = [], []
+    runs, rest = {}, []
     for template, members in groups.items():
         # same offsets between slots first (one stride for all), then any strides
         members.sort(key=lambda m: ([i - m[0][0] for i in m[0]], m[0][0]))
         found, left = _runs(members, MIN_RUN)
         left.sort(key=lambda m: m[0])
         more, left = _runs(left, MIN_RUN)
-        runs += [(template, run) for run in found + more]
+        if found or more:
+            runs[template] = found + more
         rest += left
     return runs, rest
 
@@ -357,21 +434,17 @@ def reroll_sum(f, xs):
                 groups.setdefault(sig[0], []).append((sig[1], sig[2], c, term))
         runs, left = _group_runs(groups)
         rest += left
-        if not _worth_it(len(terms), [r for _, r in runs], rest):
+        blocks = []
+        for template, its_runs in runs.items():
+            blocks += [(template, rows) for rows in _stack_runs(its_runs)]
+        covered = [m for _, rows in blocks for r in rows for m in r]
+        if not _worth_it(len(terms), [covered], rest, len(blocks)):
             return None
         leftovers = [_to_x(term, index, X) * c for _, _, c, term in rest]
     except _Foreign:
         return None
-    pieces = []
-    for template, run in runs:
-        body = _instantiate(template, run, X)
-        coef = _const_of([m[2] for m in run])
-        if coef.shape:  # coefficients that vary along the run: inside the sum
-            pieces.append(apply("sum", body * coef, axis=(-1,)))
-        else:
-            pieces.append(apply("sum", body, axis=(-1,)) * coef)
-    pieces += leftovers
-    return X, _balanced("add", pieces)
+    pieces = [_instantiate(template, rows, X) for template, rows in blocks]
+    return X, _balanced("add", pieces + leftovers)
 
 
 def _stretches(outputs, sigs):
@@ -423,7 +496,9 @@ def reroll_outputs(outputs, xs):
         if not _worth_it(len(outputs), runs, rest):
             return None
         blocks = [
-            _instantiate(t, p, X) if t is not None else _to_x(p, index, X)
+            _instantiate(t, [p], X, total=False)
+            if t is not None
+            else _to_x(p, index, X)
             for t, p in parts
         ]
     except _Foreign:
