@@ -395,10 +395,50 @@ def _group_runs(groups):
         found, left = _runs(members, MIN_RUN)
         left.sort(key=lambda m: m[0])
         more, left = _runs(left, MIN_RUN)
+        for _ in range(_CHAIN_ROUNDS):
+            if len(left) < MIN_RUN:
+                break
+            chains, left = _chains(left)
+            more += chains
         if found or more:
             runs[template] = found + more
         rest += left
     return runs, rest
+
+
+# rounds of chain extraction (each takes the most common stride out of the rest)
+_CHAIN_ROUNDS = 3
+_CHAIN_WINDOW = 8
+
+
+def _chains(members):
+    """Progressions that are not consecutive in sorted order (interleaved ones: the
+    first and last column of a grid): the most common stride between near members,
+    followed from each member.  ``(runs, rest)``."""
+    members = sorted(members, key=lambda m: m[0])
+    counts = {}
+    for k, m in enumerate(members):
+        for other in members[k + 1 : k + 1 + _CHAIN_WINDOW]:
+            step = tuple(_steps(m[0], other[0]))
+            counts[step] = counts.get(step, 0) + 1
+    if not counts:
+        return [], members
+    step = max(counts, key=counts.get)
+    at = {m[0]: m for m in members}
+    used, runs = set(), []
+    for m in members:
+        if m[0] in used:
+            continue
+        chain, key = [], m[0]
+        while key in at and key not in used:
+            chain.append(at[key])
+            used.add(key)
+            key = tuple(i + d for i, d in zip(key, step, strict=True))
+        if len(chain) >= MIN_RUN:
+            runs.append(chain)
+        else:
+            used.difference_update(c[0] for c in chain)
+    return runs, [m for m in members if m[0] not in used]
 
 
 @without_gc
