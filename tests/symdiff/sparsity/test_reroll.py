@@ -281,3 +281,36 @@ def test_a_100000_term_chain_rerolls_without_recursion():
     np.testing.assert_array_equal(vals[on][np.argsort(rows[on])], diag)
     np.testing.assert_array_equal(vals[~on], -2.0)
     assert np.all(rows[~on] == cols[~on] + 1)
+
+
+@st.composite
+def stencil(draw):
+    """A grid problem: a 2-slot template at ``(r, l) -> (a + S r + l, a + S r + l +
+    o)`` (a 2-D stencil, one run per row) plus squares along two grid edges (two
+    interleaved progressions)."""
+    rows, count = draw(st.integers(4, 7)), draw(st.integers(4, 7))
+    outer = count + draw(st.integers(0, 3))
+    offset = draw(st.sampled_from([1, outer, outer + 1]))
+    start = draw(st.integers(0, 3))
+    n = start + outer * rows + offset + 1
+    xs = _symbols(n)
+    kind = draw(st.sampled_from(["rosen", "sin_lin", "ratio", "exp_times"]))
+    fn = TEMPLATES[kind][1]
+    terms = []
+    for r in range(rows):
+        for j in range(count):
+            i = start + outer * r + j
+            terms.append(fn([xs[i], xs[i + offset]], 1.5))
+        # the first and last entry of each row: two progressions, interleaved
+        first = start + outer * r
+        terms += [sd.cos(xs[first]), sd.cos(xs[first + count - 1])]
+    return xs, terms
+
+
+@settings(max_examples=15, deadline=None)
+@given(stencil(), st.integers(0, 2**16))
+def test_grids_and_interleaved_progressions_reroll(problem, seed):
+    xs, terms = problem
+    f = sum(terms[1:], terms[0])
+    x = np.random.default_rng(seed).uniform(-1.0, 1.0, len(xs))
+    _check_hessian(f, xs, x, expect_packed=True)
