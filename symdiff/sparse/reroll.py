@@ -250,12 +250,13 @@ def _vector_of(X, start, stride, count):
     )
 
 
-def _grid_fits(start, stride, count, outer):
+def _grid_fits(start, stride, count, outer, rows, n):
     """Whether the indices ``start + outer * r + stride * l`` are a strided view of
-    ``X`` reshaped to rows of ``outer`` entries (see :func:`_grid_of`)."""
+    ``X[start : start + outer * rows]`` reshaped to rows of ``outer`` entries (see
+    :func:`_grid_of`)."""
     if outer == 0 or stride == 0:
         return outer >= 0 and stride >= 0
-    return stride > 0 and outer > stride * (count - 1)
+    return stride > 0 and outer > stride * (count - 1) and start + outer * rows <= n
 
 
 def _grid_of(X, start, stride, count, outer, rows):
@@ -266,10 +267,7 @@ def _grid_of(X, start, stride, count, outer, rows):
     if stride == 0:
         column = _vector_of(X, start, outer, rows)
         return apply("reshape", column, shape=(rows, 1))
-    n = X.shape[0]
-    need = start + outer * rows
-    if need > n:  # the last row is partial: pad X (the padding is never read)
-        X = apply("concatenate", X, const(np.zeros(need - n)))
+    need = start + outer * rows  # within X: checked by _stack_runs
     block = apply("slice", X, axis=-1, start=start, stop=need, step=1)
     grid = apply("reshape", block, shape=(rows, outer))
     stop = stride * (count - 1) + 1
@@ -325,7 +323,7 @@ def _instantiate(template, rows, X, total=True):
     return apply("sum", out, axis=axes) * coef
 
 
-def _stack_runs(runs):
+def _stack_runs(runs, n):
     """Runs of one template grouped into blocks: equally long runs with one stride
     whose starts progress (a grid, e.g. one run per row of a 2-D stencil)."""
     by_kind = {}
@@ -340,13 +338,16 @@ def _stack_runs(runs):
             rows = [h[3] for h in part]
             if is_block:
                 outer = _steps(rows[0][0][0], rows[1][0][0])
-                fits = all(
-                    _grid_fits(a, d, count, o)
-                    for a, d, o in zip(rows[0][0][0], stride, outer, strict=True)
-                )
-                if fits:
-                    blocks.append(rows)
-                    continue
+                first = rows[0][0][0]
+                while len(rows) > 1:  # the last row may end past X: keep it apart
+                    if all(
+                        _grid_fits(a, d, count, o, len(rows), n)
+                        for a, d, o in zip(first, stride, outer, strict=True)
+                    ):
+                        blocks.append(rows)
+                        rows = []
+                        break
+                    blocks.append([rows.pop()])
             blocks.extend([r] for r in rows)
     return blocks
 
@@ -476,7 +477,7 @@ def reroll_sum(f, xs):
         rest += left
         blocks = []
         for template, its_runs in runs.items():
-            blocks += [(template, rows) for rows in _stack_runs(its_runs)]
+            blocks += [(template, rows) for rows in _stack_runs(its_runs, len(xs))]
         covered = [m for _, rows in blocks for r in rows for m in r]
         if not _worth_it(len(terms), [covered], rest, len(blocks)):
             return None
