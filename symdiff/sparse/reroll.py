@@ -142,7 +142,6 @@ class _Foreign(Exception):
     """A symbol outside ``wrt``: the problem is not re-rolled."""
 
 
-# long: one hot loop over every node of every term (the re-roller's largest cost)
 def _signature(term, index, elementwise):
     """``(template, symbol indices per slot, constants per slot)`` of ``term``, or
     None when it cannot be re-rolled (too big, not scalar elementwise).
