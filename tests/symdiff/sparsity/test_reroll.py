@@ -314,3 +314,13 @@ def test_grids_and_interleaved_progressions_reroll(problem, seed):
     f = sum(terms[1:], terms[0])
     x = np.random.default_rng(seed).uniform(-1.0, 1.0, len(xs))
     _check_hessian(f, xs, x, expect_packed=True)
+
+
+def test_split_sum_of_a_deep_shared_chain():
+    # a 100,000-deep chain used twice: the DAG walk (no recursion, each use counted)
+    a, b = sd.symbols("a b")
+    s = sd.sin(a)
+    for k in range(100_000):
+        s = s + (sd.cos(b) if k % 2 else sd.exp(a))
+    got = {str(t): c for t, c in split_sum(3 * s - s).items()}
+    assert got == {"sin(a)": 2, "exp(a)": 100_000, "cos(b)": 100_000}
