@@ -152,9 +152,14 @@ def test_residual_runs_reroll_in_order():
     assert [b.shape for b in blocks] == [(n,), (n - 1,)]
     x = np.random.default_rng(3).uniform(-1, 1, n)
     J = sparse_jacobian(outs, xs)
-    assert J.packed is X or J.packed is not None
+    assert J.packed is X
     got = lambdify(xs, J)(*x).toarray()
-    np.testing.assert_allclose(got, _dense_jacobian(outs, xs, x), rtol=1e-12)
+    ref = _dense_jacobian(outs, xs, x)
+    np.testing.assert_allclose(got, ref, rtol=1e-12)
+    env = dict(zip(xs, x, strict=True))
+    for k in (0, n - 1, n, J.nnz - 1):  # values: expressions in the user's symbols
+        value = float(sd.evaluate(J.values[k], env))
+        assert value == pytest.approx(ref[J.rows[k], J.cols[k]], rel=1e-12)
 
 
 def _irregular(xs, rng, count):
