@@ -20,8 +20,10 @@ from symdiff.codegen.export import export_module as _export_exprs
 from symdiff.codegen.lambdify import lambdify as _lambdify_exprs
 from symdiff.codegen.source import append_def, append_statement
 from symdiff.codegen.writer import check_args, code_names
+from symdiff.core.expr import Expr
 from symdiff.sparse.batched import batchable, batched_columns, use_batched
 from symdiff.sparse.derivatives import SparseDerivative
+from symdiff.sparse.reroll import PackedArguments
 from symdiff.sparse.vectorize import compile_scalar_program
 
 __all__ = ["SparseFunction", "export_module", "lambdify"]
@@ -235,16 +237,28 @@ def lambdify(
             return SparseFunction(
                 compiled, sizes, gather, plan, derivative.shape, format
             )
-    # scalar symbols: one numpy call per group of like nodes (symdiff.sparse.vectorize)
-    compiled = compile_scalar_program(args, derivative.compressed, dtype=dtype)
-    if compiled is not None:
-        sizes = (len(derivative.compressed),)
+    compressed = derivative.compressed
+    sizes = tuple(math.prod(e.shape) for e in compressed)
+    if derivative.packed is not None and _is_wrt(args, derivative.wrt):
+        # re-rolled (symdiff.sparse.reroll): shaped code of one vector, fed packed
+        inner = _lambdify_exprs([derivative.packed], list(compressed), dtype=dtype)
+        compiled = PackedArguments(inner, [w.name for w in derivative.wrt], dtype)
     else:
-        compiled = _lambdify_exprs(args, list(derivative.compressed), dtype=dtype)
-        sizes = tuple(math.prod(e.shape) for e in derivative.compressed)
+        compressed = derivative.unpacked()
+        # scalar symbols: one numpy call per group of like nodes (sparse.vectorize)
+        compiled = compile_scalar_program(args, compressed, dtype=dtype)
+        if compiled is not None:
+            sizes = (len(compressed),)
+        else:
+            compiled = _lambdify_exprs(args, list(compressed), dtype=dtype)
     return SparseFunction(
         compiled, sizes, derivative.gather, plan, derivative.shape, format
     )
+
+
+def _is_wrt(args, wrt):
+    args = (args,) if isinstance(args, Expr) else tuple(args)
+    return len(args) == len(wrt) and all(a is w for a, w in zip(args, wrt, strict=True))
 
 
 def _int_array_text(arr):
@@ -343,7 +357,7 @@ def export_module(
     plain, sparse_ones = {}, {}
     for name, value in functions.items():
         if isinstance(value, SparseDerivative):
-            plain[f"{name}_compressed"] = list(value.compressed)
+            plain[f"{name}_compressed"] = list(value.unpacked())
             sparse_ones[name] = value
         else:
             plain[name] = value

@@ -23,7 +23,7 @@ import math
 import numpy as np
 
 from numeric.sparsity import colour_columns, colour_hessian, recovery_indices
-from symdiff.core.expr import Expr, apply, as_expr, const
+from symdiff.core.expr import Expr, apply, as_expr, const, subs
 from symdiff.core.spec import OPS
 from symdiff.core.traverse import topo_order, without_gc
 from symdiff.diff import ExprTuple, grad, hvp
@@ -35,6 +35,7 @@ from symdiff.sparse.pattern import (
     jacobian_sparsity,
     output_blocks,
 )
+from symdiff.sparse.reroll import pack_vector, reroll_outputs, reroll_sum
 
 __all__ = [
     "SparseDerivative",
@@ -64,6 +65,10 @@ class SparseDerivative:
     gather : numpy.ndarray of int
         Nonzero ``k`` is entry ``gather[k]`` of the flat concatenation of the
         ``compressed`` values (what generated code reads).
+    packed : Symbol or None
+        For a re-rolled scalar-symbol problem (:mod:`symdiff.sparse.reroll`): the
+        vector Symbol whose entry ``i`` is ``wrt[i]``, in which ``compressed`` is
+        written; None otherwise.  ``values`` are in the ``wrt`` either way.
 
     Examples
     --------
@@ -77,8 +82,20 @@ class SparseDerivative:
     [4.0, 2.0, 6.0, 4.0]
     """
 
-    def __init__(self, rows, cols, shape, symmetric, wrt, colours, compressed, gather):
+    def __init__(
+        self,
+        rows,
+        cols,
+        shape,
+        symmetric,
+        wrt,
+        colours,
+        compressed,
+        gather,
+        packed=None,
+    ):
         self.rows, self.cols = rows, cols
+        self.packed = packed
         self.shape = shape
         self.symmetric = symmetric
         self.wrt = wrt
@@ -89,6 +106,7 @@ class SparseDerivative:
         # (row of J S, colour, output blocks) of each nonzero, where known: what
         # symdiff.sparse.batched evaluates all colours at once from
         self.reads = None
+        self._unpacked = None
 
     @property
     def nnz(self):
@@ -100,8 +118,19 @@ class SparseDerivative:
         """One scalar Expr per nonzero (built on first use; entries of shaped
         compressed columns are taken out with ``reshape`` and ``take``)."""
         if self._values is None:
-            self._values = ExprTuple(_entries(self.compressed, self.gather))
+            self._values = ExprTuple(_entries(self.unpacked(), self.gather))
         return self._values
+
+    def unpacked(self):
+        """``compressed`` written in the symbols of ``wrt`` (for a re-rolled
+        derivative the vector Symbol ``packed`` is replaced by the vector of
+        ``wrt``; otherwise ``compressed`` itself)."""
+        if self.packed is None:
+            return self.compressed
+        if self._unpacked is None:
+            vec = pack_vector(self.wrt)
+            self._unpacked = tuple(subs(e, {self.packed: vec}) for e in self.compressed)
+        return self._unpacked
 
     def __repr__(self):
         kind = "Hessian (lower triangle)" if self.symmetric else "Jacobian"
@@ -216,7 +245,34 @@ def _compress(blocks, space, pattern, colours, rows_cols_b):
     return compressed, gather.astype(np.int64)
 
 
-def sparse_jacobian(outputs, wrt):
+def _rerolled(target, space, reroll):
+    """The re-rolled problem ``(X, target')`` (:mod:`symdiff.sparse.reroll`), or None
+    where ``wrt`` is not all scalar symbols or re-rolling does not pay."""
+    if any(w.shape for w in space.symbols):
+        return None
+    if isinstance(target, Expr):
+        return reroll(target, space.symbols)
+    if any(b.shape for b in target):
+        return None
+    return reroll(list(target), space.symbols)
+
+
+def _as_packed(deriv, space, X):
+    """The derivative ``deriv`` w.r.t. ``X`` as one w.r.t. the scalars ``X`` packs."""
+    return SparseDerivative(
+        deriv.rows,
+        deriv.cols,
+        deriv.shape,
+        deriv.symmetric,
+        space.symbols,
+        deriv.colours,
+        deriv.compressed,
+        deriv.gather,
+        packed=X,
+    )
+
+
+def sparse_jacobian(outputs, wrt, *, reroll=True):
     """The sparse Jacobian of ``outputs`` with respect to ``wrt``.
 
     Parameters
@@ -225,6 +281,10 @@ def sparse_jacobian(outputs, wrt):
         One (shaped) expression, flattened in C order, or a sequence of expressions.
     wrt : Symbol or sequence of Symbol
         Shaped symbols are flattened (C order) and concatenated.
+    reroll : bool, optional
+        With scalar symbols, rewrite outputs that repeat one template at index
+        progressions over one vector Symbol first (:mod:`symdiff.sparse.reroll`;
+        the result's ``packed`` is then that Symbol).  False: never.
 
     Returns
     -------
@@ -245,6 +305,10 @@ def sparse_jacobian(outputs, wrt):
     """
     blocks = output_blocks(outputs, "sparse_jacobian")
     space = VariableSpace(wrt, "sparse_jacobian")
+    rolled = _rerolled(blocks, space, reroll_outputs) if reroll else None
+    if rolled is not None:  # n scalar symbols, one template: the shaped path
+        X, vector_blocks = rolled
+        return _as_packed(sparse_jacobian(vector_blocks, X), space, X)
     pattern = jacobian_sparsity(blocks, space.symbols)
     colours = colour_columns(pattern)
     rec = recovery_indices(pattern, colours)
@@ -256,7 +320,7 @@ def sparse_jacobian(outputs, wrt):
     return out
 
 
-def sparse_hessian(f, wrt):
+def sparse_hessian(f, wrt, *, reroll=True):
     """The sparse Hessian of the scalar ``f``: its lower triangle, once.
 
     Parameters
@@ -265,6 +329,10 @@ def sparse_hessian(f, wrt):
         A scalar expression.
     wrt : Symbol or sequence of Symbol
         Shaped symbols are flattened (C order) and concatenated.
+    reroll : bool, optional
+        With scalar symbols, rewrite a sum of terms that repeat one template at index
+        progressions over one vector Symbol first (:mod:`symdiff.sparse.reroll`;
+        the result's ``packed`` is then that Symbol).  False: never.
 
     Returns
     -------
@@ -285,6 +353,10 @@ def sparse_hessian(f, wrt):
             f"sparse_hessian: f must be a scalar expression, got shape {f.shape}"
         )
     space = VariableSpace(wrt, "sparse_hessian")
+    rolled = _rerolled(f, space, reroll_sum) if reroll else None
+    if rolled is not None:  # n scalar symbols, one template: the shaped path
+        X, g = rolled
+        return _as_packed(sparse_hessian(g, X), space, X)
     pattern = hessian_sparsity(f, space.symbols)
     blocks = list(grad(f, list(space.symbols)))
     colours = colour_hessian(pattern)

@@ -40,6 +40,7 @@ from symdiff.core.expr import Expr, Symbol, as_expr
 from symdiff.core.spec import OPS
 from symdiff.core.traverse import topo_order
 from symdiff.ops.util import reduced_axes
+from symdiff.sparse.reroll import reroll_outputs, reroll_sum
 
 __all__ = ["VariableSpace", "hessian_sparsity", "jacobian_sparsity"]
 
@@ -393,6 +394,10 @@ def jacobian_sparsity(outputs, wrt):
     """
     blocks = output_blocks(outputs, "jacobian_sparsity")
     space = VariableSpace(wrt, "jacobian_sparsity")
+    if all(not w.shape for w in space.symbols) and all(not b.shape for b in blocks):
+        rolled = reroll_outputs(blocks, space.symbols)
+        if rolled is not None:  # n scalar symbols re-rolled: the shaped pattern
+            return jacobian_sparsity(rolled[1], rolled[0])
     pats = propagate(blocks, space)
     return stack_rows([(pats.get(b), math.prod(b.shape)) for b in blocks], space.size)
 
@@ -492,6 +497,10 @@ def hessian_sparsity(f, wrt):
             f"hessian_sparsity: f must be a scalar expression, got shape {f.shape}"
         )
     space = VariableSpace(wrt, "hessian_sparsity")
+    if all(not w.shape for w in space.symbols):
+        rolled = reroll_sum(f, space.symbols)
+        if rolled is not None:  # n scalar symbols re-rolled: the shaped pattern
+            return hessian_sparsity(rolled[1], rolled[0])
     inter = _Interactions(space.size)
     propagate([f], space, inter.visit)
     return inter.matrix()

@@ -1,0 +1,634 @@
+"""Re-rolling: a scalar-symbol problem rewritten over one vector Symbol.
+
+With ``n`` scalar Symbols ``x0, ..., x{n-1}`` (as CasADi's ``SX`` sees a problem) a
+sum like ``sum(100*(x[i+1] - x[i]**2)**2 for i ...)`` is ``n`` copies of one term
+*template* at index progressions.  Building its sparse Hessian node by node costs
+Python time per node; the same function written over one vector Symbol ``X`` with
+slices (``X[1:] - X[:-1]**2``) builds in a few vector operations.  This module
+recognises the templates and re-rolls them (loop re-rolling, the inverse of
+unrolling; SLP vectorisers do the same on straight-line code):
+
+1. the top-level sum is split into terms with coefficients (``add``, ``sub``,
+   ``neg``, products with a scalar constant; shared sub-sums are counted once per
+   use, in one reverse topological pass);
+2. each term gets a signature: its DAG with every symbol replaced by a *slot*
+   (numbered in first-visit order) and every scalar constant by a constant slot,
+   plus the symbol indices and constant values per slot;
+3. terms with one signature whose slot indices move in arithmetic progressions
+   (``start + k * stride``) become ``sum(T(X[a0::s0], X[a1::s1], ...))``; a constant
+   slot becomes a scalar when it is the same in every term, a vector otherwise.
+   Terms that fit no long progression stay as they are, with ``x_i -> X[i]``.
+
+For a residual list (a Jacobian) the order of the outputs is kept: consecutive
+residuals with one signature and progressing indices become one vector block.
+
+Re-rolling is exact (the same function, rewritten), and it is used only where it
+pays: all of ``wrt`` scalar Symbols, no other symbol, and most terms in long runs.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from symdiff.core.expr import Symbol, apply, const, subs
+from symdiff.core.spec import OPS
+from symdiff.core.traverse import topo_order, without_gc
+
+__all__ = [
+    "MIN_RUN",
+    "MIN_TERMS",
+    "PackedArguments",
+    "pack_vector",
+    "reroll_outputs",
+    "reroll_sum",
+    "split_sum",
+]
+
+# fewer terms than this: the scalar path is fast enough, re-rolling is not tried
+MIN_TERMS = 16
+# a progression shorter than this stays as scalar terms
+MIN_RUN = 4
+# more blocks and left-over terms than this: evaluation would cost more numpy calls
+# than the scalar path's grouped program (symdiff.sparse.vectorize)
+MAX_PIECES = 64
+# a term template bigger than this many nodes is not re-rolled (bounds the work)
+MAX_TEMPLATE = 256
+_LINEAR = ("add", "sub", "neg", "mul")
+
+
+def _scalar_const(e):
+    return e.op == "const" and not e.shape
+
+
+def _linear_children(node):
+    """``[(child, factor)]`` when ``node`` is linear in its operands, else None."""
+    op, args = node.op, node.args
+    if op == "add":
+        return [(args[0], 1), (args[1], 1)]
+    if op == "sub":
+        return [(args[0], 1), (args[1], -1)]
+    if op == "neg":
+        return [(args[0], -1)]
+    if op == "mul" and not node.shape:
+        a, b = args
+        if _scalar_const(a) and not _scalar_const(b):
+            return [(b, a.value)]
+        if _scalar_const(b) and not _scalar_const(a):
+            return [(a, b.value)]
+    return None
+
+
+def split_sum(f):
+    """The terms of the scalar ``f`` as ``{term: coefficient}`` (constants dropped).
+
+    Examples
+    --------
+    >>> from symdiff import symbols, sin
+    >>> x, y = symbols("x y")
+    >>> sorted((str(t), c) for t, c in split_sum(3 * (sin(x) - y) + sin(x)).items())
+    [('sin(x)', 4), ('y', -3)]
+    """
+    terms = _walk_tree(f)
+    if terms is None:  # a shared sub-sum: count each use once, in topological order
+        terms = _walk_dag(f)
+    return {t: c for t, c in terms.items() if c != 0 and t.op != "const"}
+
+
+def _walk_tree(f):
+    """The terms by walking each path down the linear nodes (None: a linear node is
+    reached twice, which a tree walk could count exponentially often)."""
+    terms, seen, stack = {}, set(), [(f, 1)]
+    while stack:
+        node, c = stack.pop()
+        kids = _linear_children(node)
+        if kids is None:
+            terms[node] = terms.get(node, 0) + c
+            continue
+        if node in seen:
+            return None
+        seen.add(node)
+        for child, k in kids:
+            stack.append((child, c * k))
+    return terms
+
+
+def _walk_dag(f):
+    post, post_set, children, stack = [], set(), {}, [f]
+    while stack:  # post order of the linear nodes under f (iterative DFS)
+        node = stack.pop()
+        if node in children:  # expanded already: finished now, or a duplicate entry
+            if node not in post_set:
+                post_set.add(node)
+                post.append(node)
+            continue
+        kids = children[node] = _linear_children(node)
+        stack.append(node)
+        if kids:
+            stack.extend(child for child, _ in kids if child not in children)
+    coef = {f: 1}
+    terms = {}
+    for node in reversed(post):  # parents before children
+        c = coef.pop(node, 0)
+        kids = children[node]
+        if kids is None:
+            terms[node] = terms.get(node, 0) + c
+            continue
+        for child, k in kids:
+            coef[child] = coef.get(child, 0) + c * k
+    return terms
+
+
+class _Foreign(Exception):
+    """A symbol outside ``wrt``: the problem is not re-rolled."""
+
+
+def _signature(term, index, elementwise):
+    """``(template, symbol indices per slot, constants per slot)`` of ``term``, or
+    None when it cannot be re-rolled (too big, not scalar elementwise).
+
+    The template lists the term's nodes, operands first: ``("s", slot)`` for a
+    symbol, ``("c", k)`` for the ``k``-th constant, ``(op, params, operand
+    positions...)`` otherwise; two terms with one template are one function of
+    their slots.  Leaves are listed when their parent is first seen (no stack
+    entry of their own): the order depends on the DAG's structure only.
+    """
+    local, template, slots, consts = {}, [], {}, []
+    stack = [term]
+    while stack:
+        node = stack[-1]
+        if node in local:
+            stack.pop()
+            continue
+        pending = False
+        for a in node.args:
+            if a in local:
+                continue
+            if a.args:
+                stack.append(a)
+                pending = True
+                continue
+            op = a.op  # a leaf: listed now
+            if a.shape:
+                return None
+            if op == "symbol":
+                i = index.get(a)
+                if i is None:
+                    raise _Foreign(a.name)
+                entry = ("s", slots.setdefault(i, len(slots)))
+            else:
+                entry = ("c", len(consts))
+                consts.append(a.value)
+            local[a] = len(template)
+            template.append(entry)
+        if pending:
+            continue
+        stack.pop()
+        op = node.op
+        if not node.args:  # the term is one leaf
+            if op != "symbol" or node.shape:
+                return None
+            i = index.get(node)
+            if i is None:
+                raise _Foreign(node.name)
+            slots[i] = 0
+            entry = ("s", 0)
+        else:
+            kind = elementwise.get(op)
+            if kind is None:
+                kind = elementwise[op] = OPS[op].elementwise
+            if not kind or node.shape or len(template) >= MAX_TEMPLATE:
+                return None
+            params = node.params
+            entry = (
+                op,
+                tuple(sorted(params.items())) if params else (),
+                *[local[a] for a in node.args],
+            )
+        local[node] = len(template)
+        template.append(entry)
+    return tuple(template), tuple(slots), tuple(consts)
+
+
+def _segments(members, min_run):
+    """Split ``members`` ``[(indices, consts, coef, term)]`` (in order) into maximal
+    runs whose indices move by one stride vector, in order: ``[(is_run, list)]``."""
+    out, k = [], 0
+    while k < len(members):
+        j = k + 1
+        if j < len(members):
+            step = tuple(
+                b - a for a, b in zip(members[k][0], members[j][0], strict=True)
+            )
+            while j < len(members) and all(
+                b - a == s
+                for a, b, s in zip(members[j - 1][0], members[j][0], step, strict=True)
+            ):
+                j += 1
+        if j - k >= min_run:
+            out.append((True, members[k:j]))
+        else:
+            out.extend((False, [m]) for m in members[k:j])
+        k = j
+    return out
+
+
+def _runs(members, min_run):
+    """``(runs, rest)`` of :func:`_segments`."""
+    runs, rest = [], []
+    for is_run, part in _segments(members, min_run):
+        (runs if is_run else rest).extend([part] if is_run else part)
+    return runs, rest
+
+
+def _vector_of(X, start, stride, count):
+    if stride == 0:
+        return apply("take", X, index=start, axis=-1)
+    stop = start + stride * count
+    return apply(
+        "slice", X, axis=-1, start=start, stop=None if stop < 0 else stop, step=stride
+    )
+
+
+def _grid_fits(start, stride, count, outer, rows, n):
+    """Whether the indices ``start + outer * r + stride * l`` are a strided view of
+    ``X[start : start + outer * rows]`` reshaped to rows of ``outer`` entries (see
+    :func:`_grid_of`)."""
+    if outer == 0 or stride == 0:
+        return outer >= 0 and stride >= 0
+    return stride > 0 and outer > stride * (count - 1) and start + outer * rows <= n
+
+
+def _grid_of(X, start, stride, count, outer, rows):
+    """The ``(rows, count)`` grid ``X[start + outer * r + stride * l]`` (or a row or
+    column that broadcasts to it, where one of the strides is 0)."""
+    if outer == 0:
+        return _vector_of(X, start, stride, count)
+    if stride == 0:
+        column = _vector_of(X, start, outer, rows)
+        return apply("reshape", column, shape=(rows, 1))
+    need = start + outer * rows  # within X: checked by _stack_runs
+    block = apply("slice", X, axis=-1, start=start, stop=need, step=1)
+    grid = apply("reshape", block, shape=(rows, outer))
+    stop = stride * (count - 1) + 1
+    return apply("slice", grid, axis=-1, start=0, stop=stop, step=stride)
+
+
+def _const_of(values, shape=None):
+    if all(v == values[0] for v in values):
+        return const(values[0])
+    arr = np.asarray(values, dtype=float)
+    return const(arr if shape is None else arr.reshape(shape))
+
+
+def _steps(a, b):
+    return [j - i for i, j in zip(a, b, strict=True)]
+
+
+def _instantiate(template, rows, X, total=True):
+    """The template over one block of runs (``rows``, equally long, their starts in
+    progression): a vector for one run, a ``(len(rows), len(run))`` grid otherwise;
+    summed with the terms' coefficients (``total``), or the vector of the terms."""
+    run = rows[0]
+    first, count = run[0][0], len(run)
+    stride = _steps(run[0][0], run[1][0]) if count > 1 else [0] * len(first)
+    outer = _steps(rows[0][0][0], rows[1][0][0]) if len(rows) > 1 else None
+    shape = (count,) if outer is None else (len(rows), count)
+    members = [m for r in rows for m in r]
+    built = []
+    for entry in template:
+        kind = entry[0]
+        if kind == "s":
+            s = entry[1]
+            if outer is None:
+                built.append(_vector_of(X, first[s], stride[s], count))
+            else:
+                built.append(
+                    _grid_of(X, first[s], stride[s], count, outer[s], len(rows))
+                )
+        elif kind == "c":
+            built.append(_const_of([m[1][entry[1]] for m in members], shape))
+        else:
+            args = [built[i] for i in entry[2:]]
+            built.append(apply(kind, *args, **dict(entry[1])))
+    out = built[-1]
+    if out.shape != shape:  # a slot constant along an axis: broadcast it
+        out = apply("broadcast_to", out, shape=shape)
+    if not total:
+        return out
+    coef = _const_of([m[2] for m in members], shape)
+    axes = tuple(range(-len(shape), 0))
+    if coef.shape:  # coefficients that vary along the block: inside the sum
+        return apply("sum", out * coef, axis=axes)
+    return apply("sum", out, axis=axes) * coef
+
+
+def _stack_runs(runs, n):
+    """Runs of one template grouped into blocks: equally long runs with one stride
+    whose starts progress (a grid, e.g. one run per row of a 2-D stencil)."""
+    by_kind = {}
+    for run in runs:
+        stride = tuple(_steps(run[0][0], run[1][0]))
+        by_kind.setdefault((len(run), stride), []).append(run)
+    blocks = []
+    for (count, stride), same in by_kind.items():
+        same.sort(key=lambda r: r[0][0])
+        heads = [(r[0][0], None, None, r) for r in same]
+        for is_block, part in _segments(heads, 2):
+            rows = [h[3] for h in part]
+            if is_block:
+                outer = _steps(rows[0][0][0], rows[1][0][0])
+                first = rows[0][0][0]
+                while len(rows) > 1:  # the last row may end past X: keep it apart
+                    if all(
+                        _grid_fits(a, d, count, o, len(rows), n)
+                        for a, d, o in zip(first, stride, outer, strict=True)
+                    ):
+                        blocks.append(rows)
+                        rows = []
+                        break
+                    blocks.append([rows.pop()])
+            blocks.extend([r] for r in rows)
+    return blocks
+
+
+def _balanced(op, pieces):
+    while len(pieces) > 1:
+        pieces = [
+            apply(op, *pieces[i : i + 2]) if i + 1 < len(pieces) else pieces[i]
+            for i in range(0, len(pieces), 2)
+        ]
+    return pieces[0]
+
+
+def _prepare(xs):
+    """``(X, index)`` for the scalar Symbols ``xs`` (None: not all scalar symbols)."""
+    if len(xs) < 2 or any(w.op != "symbol" or w.shape for w in xs):
+        return None
+    index = {w: i for i, w in enumerate(xs)}
+    if len(index) != len(xs):
+        return None
+    names = {w.name for w in xs}
+    name = "X"
+    while name in names:
+        name = "_" + name
+    return Symbol(name, shape=(len(xs),)), index
+
+
+def _worth_it(n_terms, runs, rest, pieces=None):
+    """Most terms in runs, and few pieces (blocks plus left-over terms): each piece
+    is a few vector operations in every derivative and every evaluation."""
+    covered = sum(len(r) for r in runs)
+    pieces = (len(runs) if pieces is None else pieces) + len(rest)
+    return (
+        n_terms >= MIN_TERMS
+        and covered >= 0.75 * n_terms
+        and pieces <= min(n_terms / 4, MAX_PIECES)
+    )
+
+
+def _group_runs(groups):
+    """The runs and the left-over members of each template's members."""
+    runs, rest = {}, []
+    for template, members in groups.items():
+        # same offsets between slots first (one stride for all), then any strides
+        members.sort(key=lambda m: ([i - m[0][0] for i in m[0]], m[0][0]))
+        found, left = _runs(members, MIN_RUN)
+        left.sort(key=lambda m: m[0])
+        more, left = _runs(left, MIN_RUN)
+        for _ in range(_CHAIN_ROUNDS):
+            if len(left) < MIN_RUN:
+                break
+            chains, left = _chains(left)
+            more += chains
+        if found or more:
+            runs[template] = found + more
+        rest += left
+    return runs, rest
+
+
+# rounds of chain extraction (each takes the most common stride out of the rest)
+_CHAIN_ROUNDS = 3
+_CHAIN_WINDOW = 8
+
+
+def _chains(members):
+    """Progressions that are not consecutive in sorted order (interleaved ones: the
+    first and last column of a grid): the most common stride between near members,
+    followed from each member.  ``(runs, rest)``."""
+    members = sorted(members, key=lambda m: m[0])
+    counts = {}
+    for k, m in enumerate(members):
+        for other in members[k + 1 : k + 1 + _CHAIN_WINDOW]:
+            step = tuple(_steps(m[0], other[0]))
+            counts[step] = counts.get(step, 0) + 1
+    if not counts:
+        return [], members
+    step = max(counts, key=counts.get)
+    at = {m[0]: m for m in members}
+    used, runs = set(), []
+    for m in members:
+        if m[0] in used:
+            continue
+        chain, key = [], m[0]
+        while key in at and key not in used:
+            chain.append(at[key])
+            used.add(key)
+            key = tuple(i + d for i, d in zip(key, step, strict=True))
+        if len(chain) >= MIN_RUN:
+            runs.append(chain)
+        else:
+            used.difference_update(c[0] for c in chain)
+    return runs, [m for m in members if m[0] not in used]
+
+
+@without_gc
+def reroll_sum(f, xs):
+    """The scalar ``f`` re-rolled over a vector Symbol ``X`` standing for ``xs``.
+
+    Returns ``(X, g)`` with ``g`` equal to ``f`` up to a constant (``X[i]`` is
+    ``xs[i]``), or None where re-rolling does not apply or pay.
+
+    Examples
+    --------
+    >>> from symdiff import symbols
+    >>> xs = symbols(" ".join(f"x{i}" for i in range(40)))
+    >>> f = sum((xs[i + 1] - xs[i] ** 2) ** 2 for i in range(39))
+    >>> X, g = reroll_sum(f, xs)
+    >>> print(g)
+    sum((X[1:] - X[:39]**2)**2)
+    """
+    prep = _prepare(xs)
+    if prep is None:
+        return None
+    X, index = prep
+    terms = split_sum(f)
+    if len(terms) < MIN_TERMS:
+        return None
+    groups, rest, elementwise = {}, [], {}
+    try:
+        for term, c in terms.items():
+            sig = _signature(term, index, elementwise)
+            if sig is None or not sig[1]:
+                rest.append((None, None, c, term))
+            else:
+                groups.setdefault(sig[0], []).append((sig[1], sig[2], c, term))
+        runs, left = _group_runs(groups)
+        rest += left
+        blocks = []
+        for template, its_runs in runs.items():
+            blocks += [(template, rows) for rows in _stack_runs(its_runs, len(xs))]
+        covered = [m for _, rows in blocks for r in rows for m in r]
+        if not _worth_it(len(terms), [covered], rest, len(blocks)):
+            return None
+        leftovers = [_to_x(term, index, X) * c for _, _, c, term in rest]
+    except _Foreign:
+        return None
+    pieces = [_instantiate(template, rows, X) for template, rows in blocks]
+    return X, _balanced("add", pieces + leftovers)
+
+
+def _stretches(outputs, sigs):
+    """Consecutive outputs split into runs (one template, progressing indices) and
+    single outputs, in order: ``[(template or None, run or output)]``."""
+    out, k = [], 0
+    while k < len(outputs):
+        sig = sigs[k]
+        if sig is None or not sig[1]:
+            out.append((None, outputs[k]))
+            k += 1
+            continue
+        j = k + 1
+        while j < len(outputs) and sigs[j] is not None and sigs[j][0] == sig[0]:
+            j += 1
+        stretch = [(sigs[i][1], sigs[i][2], 1, outputs[i]) for i in range(k, j)]
+        for is_run, part in _segments(stretch, MIN_RUN):
+            out.append((sig[0], part) if is_run else (None, part[0][3]))
+        k = j
+    return out
+
+
+@without_gc
+def reroll_outputs(outputs, xs):
+    """The scalar ``outputs`` re-rolled, in order, as blocks over a vector ``X``.
+
+    Returns ``(X, blocks)``: consecutive outputs with one template at progressing
+    indices make one vector block, the others stay scalar (``x_i -> X[i]``); the
+    blocks flattened and concatenated are ``outputs``.  None where it does not pay.
+
+    Examples
+    --------
+    >>> from symdiff import symbols
+    >>> xs = symbols(" ".join(f"x{i}" for i in range(40)))
+    >>> X, blocks = reroll_outputs([xs[i + 1] - xs[i] for i in range(39)], xs)
+    >>> [str(b) for b in blocks]
+    ['X[1:] - X[:39]']
+    """
+    prep = _prepare(xs)
+    if prep is None or len(outputs) < MIN_TERMS:
+        return None
+    X, index = prep
+    elementwise = {}
+    try:
+        sigs = [_signature(out, index, elementwise) for out in outputs]
+        parts = _stretches(outputs, sigs)
+        runs = [p for t, p in parts if t is not None]
+        rest = [p for t, p in parts if t is None]
+        if not _worth_it(len(outputs), runs, rest):
+            return None
+        blocks = [
+            _instantiate(t, [p], X, total=False)
+            if t is not None
+            else _to_x(p, index, X)
+            for t, p in parts
+        ]
+    except _Foreign:
+        return None
+    return X, blocks
+
+
+def _to_x(e, index, X):
+    """``e`` with its symbols replaced by entries of the vector Symbol ``X``."""
+    mapping = {}
+    for node in topo_order(e):
+        if node.op == "symbol":
+            i = index.get(node)
+            if i is None:
+                raise _Foreign(node.name)
+            mapping[node] = apply("take", X, index=i, axis=-1)
+    return subs(e, mapping)
+
+
+def pack_vector(xs):
+    """The vector ``[xs[0], ..., xs[n-1]]`` of scalar expressions (a balanced tree of
+    ``concatenate``), what a re-rolled derivative substitutes for its vector Symbol.
+
+    Examples
+    --------
+    >>> from symdiff import symbols, evaluate
+    >>> a, b, c = symbols("a b c")
+    >>> evaluate(pack_vector([a, b, c]), {a: 1.0, b: 2.0, c: 3.0}).tolist()
+    [1.0, 2.0, 3.0]
+    """
+    parts = [apply("reshape", w, shape=(1,)) for w in xs]
+    return _balanced("concatenate", parts)
+
+
+class PackedArguments:
+    """Call ``inner`` (a function of one vector) with ``n`` scalar arguments packed
+    into that vector: how a re-rolled derivative takes the user's ``n`` scalars
+    (by position, or by the symbols' names as keywords).  It pickles when ``inner``
+    does.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> f = PackedArguments(np.cumsum, ("a", "b", "c"))
+    >>> f(1.0, 2.0, 3.0).tolist(), f(1.0, c=3.0, b=2.0).tolist()
+    ([1.0, 3.0, 6.0], [1.0, 3.0, 6.0])
+    """
+
+    def __init__(self, inner, names, dtype="float64"):
+        self.inner, self.names, self.dtype = inner, tuple(names), dtype
+        self.n = len(self.names)
+        self._position = None
+
+    def __reduce__(self):
+        return (PackedArguments, (self.inner, self.names, self.dtype))
+
+    def __repr__(self):
+        return f"<{self.n} scalar arguments packed into {self.inner!r}>"
+
+    def _with_keywords(self, args, kwargs):
+        if self._position is None:
+            self._position = {name: i for i, name in enumerate(self.names)}
+        values = list(args) + [None] * (self.n - len(args))
+        for key, v in kwargs.items():
+            i = self._position.get(key)
+            if i is None:
+                raise TypeError(f"unexpected keyword argument {key!r}")
+            if i < len(args):
+                raise TypeError(f"argument {key!r} given by position and keyword")
+            values[i] = v
+        missing = [self.names[i] for i, v in enumerate(values) if v is None]
+        if missing:
+            raise TypeError(
+                f"missing {len(missing)} argument(s): {', '.join(missing[:5])}"
+                + (", ..." if len(missing) > 5 else "")
+            )
+        return values
+
+    def __call__(self, *args, **kwargs):
+        if kwargs:
+            args = self._with_keywords(args, kwargs)
+        if len(args) != self.n:
+            raise TypeError(f"expected {self.n} arguments, got {len(args)}")
+        try:
+            vec = np.array(args, dtype=self.dtype)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"the {self.n} arguments must be numbers: {exc}") from None
+        if vec.shape != (self.n,):
+            raise ValueError(
+                "sparse matrices take unbatched arguments (one number per "
+                f"symbol), got arguments stacking to shape {vec.shape}"
+            )
+        return self.inner(vec)
