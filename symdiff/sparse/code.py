@@ -141,8 +141,10 @@ class SparseFunction:
 
     Attributes
     ----------
-    compressed : LambdifiedFunction
-        The compiled compressed columns (``.source`` shows the code).
+    compressed : LambdifiedFunction, ScalarProgram or PackedArguments
+        The compiled compressed columns: generated code, the grouped program of a
+        scalar-symbol derivative (:mod:`symdiff.sparse.vectorize`), or the code of a
+        re-rolled one fed its packed arguments (:mod:`symdiff.sparse.reroll`).
     shape : tuple of int
     format : str
     """
