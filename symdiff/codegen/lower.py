@@ -34,7 +34,7 @@ per node.
 
 from __future__ import annotations
 
-from symdiff.core.expr import apply
+from symdiff.core.expr import apply, with_args
 from symdiff.rewrite.predicates import is_number
 
 __all__ = ["LOWERED_OPS", "lower_for_code"]
@@ -169,10 +169,5 @@ def lower_for_code(order, leaves):
         args = tuple(new[a] for a in node.args)
         rule = _RULES.get(node.op)
         out = rule(node, args, new) if rule is not None else None
-        if out is None:
-            if all(a is b for a, b in zip(args, node.args, strict=True)):
-                out = node
-            else:
-                out = apply(node.op, *args, **node.params)
-        new[node] = out
+        new[node] = with_args(node, args) if out is None else out
     return [new[leaf] for leaf in leaves]

@@ -620,6 +620,27 @@ def apply(op, *args, **params):
     return _intern(op, args, items, shape)
 
 
+def with_args(node, args):
+    """``node`` over the operands ``args``: ``node`` itself when every one is the
+    same object, else rebuilt through :func:`apply` (so canonical).
+
+    The step of every pass that rebuilds a DAG bottom-up (substitution, simplify,
+    lowering for code, constant folding).
+
+    Examples
+    --------
+    >>> from symdiff import Symbol, sin
+    >>> x, y = Symbol("x"), Symbol("y")
+    >>> e = sin(x)
+    >>> with_args(e, (x,)) is e, str(with_args(e, (y,)))
+    (True, 'sin(y)')
+    """
+    for a, b in zip(args, node.args, strict=True):
+        if a is not b:
+            return apply(node.op, *args, **node.params)
+    return node
+
+
 def subs(expr, mapping):
     """Replace subexpressions (usually symbols) by expressions, rebuilding once.
 
@@ -652,9 +673,5 @@ def subs(expr, mapping):
         elif not node.args:
             memo[node] = node
         else:
-            args = tuple(memo[a] for a in node.args)
-            if all(a is b for a, b in zip(args, node.args, strict=True)):
-                memo[node] = node
-            else:
-                memo[node] = apply(node.op, *args, **node.params)
+            memo[node] = with_args(node, tuple(memo[a] for a in node.args))
     return memo[expr]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from symdiff.core.expr import apply, as_expr, const
+from symdiff.core.expr import apply, as_expr, const, with_args
 from symdiff.core.traverse import topo_order
 from symdiff.rewrite.predicates import ONE, ZERO, is_exact, is_number, is_scalar_const
 from symdiff.rewrite.registry import rule, rules_for
@@ -225,11 +225,7 @@ def _one_pass(roots):
         if not node.args:
             memo[node] = node
             continue
-        args = tuple(memo[a] for a in node.args)
-        if all(a is b for a, b in zip(args, node.args, strict=True)):
-            new = node
-        else:
-            new = apply(node.op, *args, **node.params)
+        new = with_args(node, tuple(memo[a] for a in node.args))
         memo[node] = new if node in interior else _rewrite(new)
     return [memo[r] for r in roots]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from symdiff.core.expr import apply, const
+from symdiff.core.expr import apply, const, with_args
 from symdiff.core.spec import OPS
 from symdiff.core.traverse import topo_order
 
@@ -111,11 +111,7 @@ def fold_constants(exprs):
         if not node.args:
             memo[node] = node
             continue
-        args = tuple(memo[a] for a in node.args)
-        if any(a is not b for a, b in zip(args, node.args, strict=True)):
-            node_new = apply(node.op, *args, **node.params)
-        else:
-            node_new = node
+        node_new = with_args(node, tuple(memo[a] for a in node.args))
         foldable = node_new.op != "const" and node_new.args
         if foldable and all(a.op == "const" for a in node_new.args):
             if node_new.op != "broadcast_to" or node_new.args[0].shape:
