@@ -382,6 +382,9 @@ def _normalise_number(v):
     )
 
 
+_SMALL_INTS: dict = {}  # int -> its interned node, for the small ints every rule uses
+
+
 def const(value):
     """Make a constant node from a number or a numpy array.
 
@@ -401,7 +404,12 @@ def const(value):
     if kind is float:  # fast path: the common case while differentiating
         return _intern("const", (), (("value", value),), (), Const, ("f", value.hex()))
     if kind is int:
-        return _intern("const", (), (("value", value),), (), Const, ("i", value))
+        node = _SMALL_INTS.get(value)
+        if node is None:
+            node = _intern("const", (), (("value", value),), (), Const, ("i", value))
+            if -1024 <= value <= 1024:  # held here: a bounded set, never swept
+                _SMALL_INTS[value] = node
+        return node
     if isinstance(value, Const):
         return value
     if isinstance(value, np.ndarray | list | tuple):
