@@ -84,6 +84,17 @@ def _largest_first(adjacency):
     return np.argsort(-degree, kind="stable").tolist()
 
 
+def _vertex_order(graph, order, owner):
+    """The order the greedy colourings visit the vertices in."""
+    if order == "largest_first":
+        return _largest_first(graph)
+    if order == "natural":
+        return range(graph.shape[0])
+    raise ValueError(
+        f"{owner}: order must be 'largest_first' or 'natural', got {order!r}"
+    )
+
+
 def colour_columns(pattern, order="largest_first"):
     """Colour the columns of a sparsity pattern so no row sees one colour twice.
 
@@ -118,15 +129,7 @@ def colour_columns(pattern, order="largest_first"):
     graph = sparse.csr_array(pat.T @ pat)
     graph.setdiag(0)
     graph.eliminate_zeros()
-    if order == "largest_first":
-        seq = _largest_first(graph)
-    elif order == "natural":
-        seq = range(graph.shape[0])
-    else:
-        raise ValueError(
-            f"colour_columns: order must be 'largest_first' or 'natural', got {order!r}"
-        )
-    return _greedy(graph, seq)
+    return _greedy(graph, _vertex_order(graph, order, "colour_columns"))
 
 
 def _star(adjacency, order):
@@ -234,15 +237,7 @@ def colour_hessian(pattern, order="largest_first", method="star"):
     graph = sparse.csr_array(mat, copy=True)
     graph.setdiag(False)
     graph.eliminate_zeros()
-    if order == "largest_first":
-        seq = _largest_first(graph)
-    elif order == "natural":
-        seq = range(graph.shape[0])
-    else:
-        raise ValueError(
-            f"colour_hessian: order must be 'largest_first' or 'natural', got {order!r}"
-        )
-    return _star(graph, seq)
+    return _star(graph, _vertex_order(graph, order, "colour_hessian"))
 
 
 def seed_matrix(colours, ncolours=None):
