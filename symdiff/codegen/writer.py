@@ -45,10 +45,17 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from symdiff.codegen.inplace import (
+    NEW_ARRAY_OPS,
+    in_place_form,
+    in_place_text,
+    result_kind,
+)
 from symdiff.codegen.lower import lower_for_code
 from symdiff.codegen.source import (
     HELPER_OF_OP,
     INDENT,
+    LOOSEST,
     append_def,
     append_statement,
     expression_precedence,
@@ -268,7 +275,10 @@ class ModuleWriter:
     Shared: the dtype, the constant arrays (``consts``: node -> module-level name), the
     helper functions the code calls (``helpers``) and, for ``lambdify``, the values the
     code refers to by name (``namespace``).  ``export``: the code goes into a module
-    file, so dict keys must be literals.
+    file, so dict keys must be literals.  ``in_place``: elementwise results may be
+    written into temporaries that die there (numpy's ``out=``, see
+    :mod:`symdiff.codegen.inplace`); False for code that is renamed to other array
+    libraries, whose arrays may be immutable.
 
     Examples
     --------
@@ -283,7 +293,7 @@ class ModuleWriter:
         return _t0
     """
 
-    def __init__(self, dtype, export, owner):
+    def __init__(self, dtype, export, owner, in_place=True):
         self.dtype = dtype
         self.dtype_name = f"np.{dtype.name}"
         self.export = export
@@ -293,6 +303,9 @@ class ModuleWriter:
         self.helpers = set()
         self._key_names = {}  # id of a dict key -> its name in the namespace
         self._op_infos = {}  # (op, arity) -> what _op_info returns
+        # results may be written into dying operands (numpy's out=; real dtypes
+        # only: abs of a complex operand has a real result)
+        self._in_place = in_place and dtype.kind == "f"
 
     def helper_source(self, name):
         """Source of the helper function ``name`` in this module's dtype."""
@@ -407,6 +420,11 @@ class ModuleWriter:
         self._temporaries = set()
         self._inline = {}  # node used once -> (text, depth, reads, precedence)
         self._args_read = set()
+        self._fresh = set()  # nodes whose value is a new floating-point array
+        self._not_float = set()  # booleans (masks) and what is made of them only
+        self._written_into = {}  # inlined node -> the name of the array it wrote into
+        self._walrus = 0  # names _w0, _w1, ... of inlined operands written into
+        self._unbatched = 0  # mask of the arguments _unbatched tests (see _written)
         for node in order:
             if node.op == "symbol":
                 continue
@@ -484,6 +502,13 @@ class ModuleWriter:
                 self.helpers.add("_dim")
                 lines.append(f"{INDENT}if {m}.shape[{j - q}] != {dim}:")
                 append_statement(lines, INDENT * 2, "", f'_dim("{dim}", {parts})')
+        if self._unbatched:
+            plain = [
+                f"{n}.ndim == {s.ndim}"
+                for i, (s, n) in enumerate(zip(args, names, strict=True))
+                if self._unbatched >> i & 1
+            ]
+            append_statement(lines, INDENT, "_unbatched = ", " and ".join(plain))
         if need_batch:
             parts = [
                 f"np.shape({n})[: np.ndim({n}) - {s.ndim}]"
@@ -533,7 +558,8 @@ class ModuleWriter:
         return target
 
     def _op_info(self, op, arity):
-        """(code, operand slots, precedence, elementwise) of an op, looked up once."""
+        """(code, operand slots, precedence, elementwise, in-place form, result
+        kind) of an op, looked up once."""
         key = (op, arity)
         info = self._op_infos.get(key)
         if info is None:
@@ -549,7 +575,10 @@ class ModuleWriter:
                 prec = expression_precedence(code, code.format(*["_"] * arity))
             else:  # a function's text is only known per node
                 slots = prec = None
-            info = self._op_infos[key] = (code, slots, prec, spec.elementwise)
+            form = in_place_form(code, arity) if spec.elementwise else None
+            kind = "new" if op in NEW_ARRAY_OPS else result_kind(code, arity)
+            info = (code, slots, prec, spec.elementwise, form, kind)
+            self._op_infos[key] = info
             helper = HELPER_OF_OP.get(op)
             if helper is not None:
                 self.helpers.add(helper)
@@ -559,7 +588,12 @@ class ModuleWriter:
         """Source of ``node``, its inlining depth, the temporaries it reads, and its
         precedence as a Python expression (None: work it out from the text)."""
         args = node.args
-        code, slots, prec, elementwise = self._op_info(node.op, len(args))
+        code, slots, prec, elementwise, form, kind = self._op_info(node.op, len(args))
+        not_float = kind == "mask" or (args and all(a in self._not_float for a in args))
+        if not_float:
+            self._not_float.add(node)
+        elif kind == "new":
+            self._fresh.add(node)
         # constants meeting only constants are numpy scalars: numpy semantics, dtype
         typed = self.dtype_name if masks[node] == 0 else None
         ndim = len(node.shape)
@@ -567,10 +601,15 @@ class ModuleWriter:
         operands = []
         reads = []
         depth = 0
+        # operands whose memory the result may take: (position, its name, "" where
+        # the inlined text is not named yet)
+        dying = [] if form and self._in_place and ndim and not not_float else None
         for a in args:
             pending = inline.pop(a, None) if inline else None
             if pending is not None:
                 text, d, r, p = pending
+                if dying is not None and a in self._fresh and a.shape == node.shape:
+                    dying.append((len(operands), self._written_into.get(a, "")))
                 # a template that uses each operand once can take operand expressions
                 if slots and d < _INLINE_DEPTH and len(text) <= _INLINE_CHARS:
                     need = slots[len(operands)]
@@ -585,6 +624,8 @@ class ModuleWriter:
                 else:
                     text = self._assign(a, text, r)
                     reads.append(text)
+                    if dying and dying[-1][0] == len(operands):
+                        dying[-1] = (len(operands), text)
             else:
                 text = self._name_of.get(a)
                 if text is None:  # a scalar constant, written in place
@@ -599,6 +640,8 @@ class ModuleWriter:
                 axes = tuple(range(-ndim, -len(a.shape)))
                 text = f"np.expand_dims({text}, {axes!r})"
             operands.append(text)
+        if dying:
+            return self._written(node, form, slots, operands, dying, reads, depth, masks)
         if slots is not None or isinstance(code, str):
             rhs = code.format(*operands)
         else:
@@ -610,3 +653,45 @@ class ModuleWriter:
                 rhs = f"{self.dtype_name}({rhs})"
             prec = ATOM
         return rhs, depth, reads, prec
+
+    def _written(self, node, form, slots, operands, dying, reads, depth, masks):
+        """``_expression``'s result for an elementwise node that may write into one of
+        its dying operands (``dying``: (position, name or "")); the plain text where
+        numpy already reuses the operand by itself."""
+        kind, ufunc = form
+        if kind == "operator":
+            # numpy elides the temporary of ``tmp + y`` when y does not broadcast
+            # (and of ``y + tmp`` for + and *): leave those as they read
+            for i, name in dying:
+                other = node.args[1 - i]
+                broadcasts = (other.shape or masks[other]) and (
+                    other.shape != node.shape or masks[other] != masks[node]
+                )
+                if broadcasts or (i == 1 and ufunc in ("subtract", "divide")):
+                    break
+            else:
+                rhs = OPS[node.op].code.format(*operands)
+                return rhs, depth, reads, None
+        else:
+            i, name = dying[0]
+        if not name:  # the operand is inlined text: name it where it is computed
+            name = f"_w{self._walrus}"
+            self._walrus += 1
+            self._temporaries.add(name)
+            reads.append(name)  # deleted after the statement the text ends up in
+            text = f"{name} := {operands[i]}"
+            # (an operand slot inside an expression needs the parentheses)
+            in_call = kind == "operator" or (slots and slots[i] == LOOSEST)
+            operands[i] = text if in_call else f"({text})"
+        rhs = OPS[node.op].code.format(*operands)
+        extra = masks[node] & ~masks[node.args[i]]
+        if extra:
+            # arguments the operand does not read could bring a batch that makes
+            # the result larger than the operand: written into it only when none
+            # of them is a batch (the prologue's _unbatched)
+            self._unbatched |= extra
+            target = f"{name} if _unbatched else None"
+        else:
+            self._written_into[node] = name
+            target = name
+        return in_place_text(form, rhs, operands, target), depth, reads, ATOM

@@ -178,7 +178,7 @@ def lambdify_source(args, outputs, dtype, owner="lambdify"):
     dt = check_dtype(dtype, owner)
     args = check_args(args, owner)
     names = code_names(args)
-    writer = ModuleWriter(dt, export=False, owner=owner)
+    writer = ModuleWriter(dt, export=False, owner=owner, in_place=False)
     lines = writer.write_function("_lambdified", args, names, outputs)
     leaves, _ = flatten_outputs(outputs, owner)
     lines, used = xp_function(writer, "_lambdified", args, names, leaves, lines)

@@ -95,7 +95,7 @@ def _array_api_module(functions, args, dt):
     from symdiff.codegen.targets.array_api import helpers, xp_function
 
     names = code_names(args)
-    writer = ModuleWriter(dt, export=True, owner="export_module")
+    writer = ModuleWriter(dt, export=True, owner="export_module", in_place=False)
     bodies = []
     used = set()
     for fname, outputs in functions.items():
