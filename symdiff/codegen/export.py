@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from symdiff.codegen.outputs import flatten_outputs, render_structure
 from symdiff.codegen.source import (
     WIDTH,
     append_statement,
@@ -19,8 +20,6 @@ from symdiff.codegen.writer import (
     check_args,
     check_dtype,
     code_names,
-    flatten_outputs,
-    render_structure,
 )
 from symdiff.core.traverse import count_nodes, paused_gc
 from symdiff.core.version import __version__

@@ -93,7 +93,8 @@ def result_kind(template, arity):
     result = _ufunc_result(node)
     if result is None:
         return None
-    return "new" if result[1] == np.float64 else "mask" if result[1] == bool else None
+    dtype = result[1]
+    return "new" if dtype == np.float64 else "mask" if dtype.kind == "b" else None
 
 
 def in_place_form(template, arity):

@@ -39,9 +39,7 @@ from __future__ import annotations
 
 import builtins
 import keyword
-import numbers
 import re
-from collections.abc import Mapping
 
 import numpy as np
 
@@ -52,6 +50,7 @@ from symdiff.codegen.inplace import (
     result_kind,
 )
 from symdiff.codegen.lower import lower_for_code
+from symdiff.codegen.outputs import flatten_outputs, render_structure
 from symdiff.codegen.source import (
     HELPER_OF_OP,
     INDENT,
@@ -65,7 +64,7 @@ from symdiff.codegen.source import (
     scalar_literal,
 )
 from symdiff.core.dims import has_named
-from symdiff.core.expr import Expr, Symbol, as_expr
+from symdiff.core.expr import Expr, Symbol
 from symdiff.core.spec import OPS
 from symdiff.core.traverse import topo_order
 from symdiff.printing.precedence import ATOM
@@ -172,98 +171,6 @@ def code_names(args):
         names.append(name)
         taken.add(name)
     return names
-
-
-# -- output structures (an Expr, or nested lists / tuples / dicts of them) -------------
-
-_END = object()  # the end of an iterator of items; also: no dict key
-
-
-def flatten_outputs(outputs, owner):
-    """Leaves (Exprs) and a token list describing the structure around them.
-
-    Examples
-    --------
-    >>> from symdiff import Symbol
-    >>> leaves, tokens = flatten_outputs({"f": [Symbol("x"), 2]}, "lambdify")
-    >>> [str(leaf) for leaf in leaves]
-    ['x', '2']
-    >>> tokens  # doctest: +NORMALIZE_WHITESPACE
-    [('open', 'dict'), ('key', 'f'), ('open', 'list'), ('leaf', 0), ('leaf', 1),
-     ('close', 'list'), ('close', 'dict')]
-    """
-    leaves = []
-    tokens = []
-    stack = [iter([(_END, outputs)])]
-    closers = [None]
-    while stack:
-        item = next(stack[-1], _END)
-        if item is _END:
-            stack.pop()
-            closer = closers.pop()
-            if closer is not None:
-                tokens.append(("close", closer))
-            continue
-        key, value = item
-        if key is not _END:
-            tokens.append(("key", key))
-        if isinstance(value, Mapping):
-            tokens.append(("open", "dict"))
-            stack.append(iter(list(value.items())))
-            closers.append("dict")
-        elif isinstance(value, list | tuple):
-            kind = "tuple" if isinstance(value, tuple) else "list"
-            tokens.append(("open", kind))
-            stack.append(iter([(_END, v) for v in value]))
-            closers.append(kind)
-        elif isinstance(value, Expr | np.ndarray) or (
-            isinstance(value, numbers.Real) and not isinstance(value, bool)
-        ):
-            tokens.append(("leaf", len(leaves)))
-            leaves.append(as_expr(value))
-        else:
-            raise TypeError(
-                f"{owner}: outputs must be Exprs, numbers, or (nested) lists, tuples "
-                f"and dicts of them; got {value!r} ({type(value).__name__})"
-            )
-    return leaves, tokens
-
-
-_BRACKETS = {"list": ("[", "]"), "tuple": ("(", ")"), "dict": ("{", "}")}
-
-
-def render_structure(tokens, leaf, key):
-    """Yield the pieces of the text of a structure (leaf(i), key(k) give the text).
-
-    Examples
-    --------
-    >>> tokens = [("open", "tuple"), ("leaf", 0), ("close", "tuple")]
-    >>> "".join(render_structure(tokens, lambda i: f"_t{i}", repr))
-    '(_t0,)'
-    """
-    counts = []  # [kind, number of items so far] of the open brackets
-    after_key = False
-    for kind, val in tokens:
-        if kind == "close":
-            k, n = counts.pop()
-            if k == "tuple" and n == 1:
-                yield ","
-            yield _BRACKETS[k][1]
-            continue
-        if counts and not after_key:
-            if counts[-1][1]:
-                yield ", "
-            counts[-1][1] += 1
-        after_key = False
-        if kind == "key":
-            yield key(val)
-            yield ": "
-            after_key = True
-        elif kind == "open":
-            yield _BRACKETS[val][0]
-            counts.append([val, 0])
-        else:
-            yield leaf(val)
 
 
 # -- the writer ------------------------------------------------------------------------
@@ -502,6 +409,11 @@ class ModuleWriter:
                 self.helpers.add("_dim")
                 lines.append(f"{INDENT}if {m}.shape[{j - q}] != {dim}:")
                 append_statement(lines, INDENT * 2, "", f'_dim("{dim}", {parts})')
+        self._write_batch_shape(lines, args, names, need_batch)
+
+    def _write_batch_shape(self, lines, args, names, need_batch):
+        """``_unbatched`` (no argument the in-place writes depend on is a batch) and
+        ``_b`` (the batch shape), where the code uses them."""
         if self._unbatched:
             plain = [
                 f"{n}.ndim == {s.ndim}"
@@ -589,11 +501,7 @@ class ModuleWriter:
         precedence as a Python expression (None: work it out from the text)."""
         args = node.args
         code, slots, prec, elementwise, form, kind = self._op_info(node.op, len(args))
-        not_float = kind == "mask" or (args and all(a in self._not_float for a in args))
-        if not_float:
-            self._not_float.add(node)
-        elif kind == "new":
-            self._fresh.add(node)
+        not_float = self._classify(node, kind)
         # constants meeting only constants are numpy scalars: numpy semantics, dtype
         typed = self.dtype_name if masks[node] == 0 else None
         ndim = len(node.shape)
@@ -601,15 +509,12 @@ class ModuleWriter:
         operands = []
         reads = []
         depth = 0
-        # operands whose memory the result may take: (position, its name, "" where
-        # the inlined text is not named yet)
-        dying = [] if form and self._in_place and ndim and not not_float else None
+        once = []  # (position, operand) of the operands used only here
         for a in args:
             pending = inline.pop(a, None) if inline else None
             if pending is not None:
+                once.append((len(operands), a))
                 text, d, r, p = pending
-                if dying is not None and a in self._fresh and a.shape == node.shape:
-                    dying.append((len(operands), self._written_into.get(a, "")))
                 # a template that uses each operand once can take operand expressions
                 if slots and d < _INLINE_DEPTH and len(text) <= _INLINE_CHARS:
                     need = slots[len(operands)]
@@ -624,8 +529,6 @@ class ModuleWriter:
                 else:
                     text = self._assign(a, text, r)
                     reads.append(text)
-                    if dying and dying[-1][0] == len(operands):
-                        dying[-1] = (len(operands), text)
             else:
                 text = self._name_of.get(a)
                 if text is None:  # a scalar constant, written in place
@@ -640,8 +543,10 @@ class ModuleWriter:
                 axes = tuple(range(-ndim, -len(a.shape)))
                 text = f"np.expand_dims({text}, {axes!r})"
             operands.append(text)
-        if dying:
-            return self._written(node, form, slots, operands, dying, reads, depth, masks)
+        if once and form and self._in_place and ndim and not not_float:
+            written = self._written(node, form, slots, operands, once, reads, masks)
+            if written is not None:
+                return written, depth, reads, ATOM
         if slots is not None or isinstance(code, str):
             rhs = code.format(*operands)
         else:
@@ -654,15 +559,35 @@ class ModuleWriter:
             prec = ATOM
         return rhs, depth, reads, prec
 
-    def _written(self, node, form, slots, operands, dying, reads, depth, masks):
-        """``_expression``'s result for an elementwise node that may write into one of
-        its dying operands (``dying``: (position, name or "")); the plain text where
-        numpy already reuses the operand by itself."""
+    def _classify(self, node, kind):
+        """Record whether ``node`` is a new floating-point array (it may be written
+        into) or not floating-point at all (masks; it is never written to)."""
+        args = node.args
+        if kind == "mask" or (args and all(a in self._not_float for a in args)):
+            self._not_float.add(node)
+            return True
+        if kind == "new":
+            self._fresh.add(node)
+        return False
+
+    def _written(self, node, form, slots, operands, once, reads, masks):
+        """The text of an elementwise node written into one of the operands used only
+        here (``once``: (position, operand)); None where none is a new array of the
+        result's shape, or where numpy already reuses it by itself."""
+        # (position, the array's name; "" for inlined text, named below)
+        dying = [
+            (i, self._name_of.get(a) or self._written_into.get(a, ""))
+            for i, a in once
+            if a in self._fresh and a.shape == node.shape
+        ]
+        if not dying:
+            return None
         kind, ufunc = form
         if kind == "operator":
             # numpy elides the temporary of ``tmp + y`` when y does not broadcast
             # (and of ``y + tmp`` for + and *): leave those as they read
-            for i, name in dying:
+            for candidate in dying:
+                i, name = candidate
                 other = node.args[1 - i]
                 broadcasts = (other.shape or masks[other]) and (
                     other.shape != node.shape or masks[other] != masks[node]
@@ -670,8 +595,7 @@ class ModuleWriter:
                 if broadcasts or (i == 1 and ufunc in ("subtract", "divide")):
                     break
             else:
-                rhs = OPS[node.op].code.format(*operands)
-                return rhs, depth, reads, None
+                return None
         else:
             i, name = dying[0]
         if not name:  # the operand is inlined text: name it where it is computed
@@ -694,4 +618,4 @@ class ModuleWriter:
         else:
             self._written_into[node] = name
             target = name
-        return in_place_text(form, rhs, operands, target), depth, reads, ATOM
+        return in_place_text(form, rhs, operands, target)

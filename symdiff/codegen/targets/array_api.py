@@ -167,12 +167,12 @@ def lambdify_source(args, outputs, dtype, owner="lambdify"):
     >>> "x = xp.asarray(x, dtype=xp.float32)" in source, extras
     (True, {})
     """
+    from symdiff.codegen.outputs import flatten_outputs
     from symdiff.codegen.writer import (
         ModuleWriter,
         check_args,
         check_dtype,
         code_names,
-        flatten_outputs,
     )
 
     dt = check_dtype(dtype, owner)

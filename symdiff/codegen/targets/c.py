@@ -28,9 +28,13 @@ import re
 
 import numpy as np
 
+from symdiff.codegen.outputs import flatten_outputs
 from symdiff.codegen.targets.modules import short_text
 from symdiff.codegen.targets.scalar import ScalarProgram, TemplateRender, scalarize
-from symdiff.codegen.writer import check_args, code_names, flatten_outputs
+from symdiff.codegen.writer import (
+    check_args,
+    code_names,
+)
 from symdiff.core.traverse import paused_gc, topo_order
 from symdiff.core.version import __version__
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from symdiff.codegen.outputs import flatten_outputs, render_structure
 from symdiff.codegen.source import (
     WIDTH,
     append_statement,
@@ -13,8 +14,6 @@ from symdiff.codegen.source import (
 from symdiff.codegen.writer import (
     ModuleWriter,
     code_names,
-    flatten_outputs,
-    render_structure,
 )
 from symdiff.core.traverse import count_nodes, paused_gc
 from symdiff.core.version import __version__

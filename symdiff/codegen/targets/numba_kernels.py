@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import math
 
+from symdiff.codegen.outputs import flatten_outputs, render_structure
 from symdiff.codegen.source import (
     append_def,
     append_statement,
@@ -38,8 +39,6 @@ from symdiff.codegen.writer import (
     check_args,
     check_dtype,
     code_names,
-    flatten_outputs,
-    render_structure,
 )
 
 __all__ = ["PARALLEL_MIN", "lambdify_numba", "numba_module"]
