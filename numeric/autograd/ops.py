@@ -277,7 +277,9 @@ def _pow_vjp_a(F, g, y, a, b):
         if b == 0:
             return F.zeros_like(g)
         return g * (b * a ** (b - 1))
-    return F.where((a == 0) * (b == 0), 0.0, g * (b * a ** (b - 1)))
+    # (the masked point's 0 * inf warns in numpy: it is not a result)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return F.where((a == 0) * (b == 0), 0.0, g * (b * a ** (b - 1)))
 
 
 def _pow_vjp_b(F, g, y, a, b):
@@ -344,55 +346,71 @@ defop("sqrt", 1, np.sqrt, lambda F, g, y, x: g / (2 * y))
 defop("abs", 1, np.abs, lambda F, g, y, x: g * F.sign(x))
 defop("sign", 1, np.sign, lambda F, g, y, x: F.zeros_like(g))
 defop(
-    "heaviside", 1, lambda x: np.heaviside(x, 0.0),
+    "heaviside",
+    1,
+    lambda x: np.heaviside(x, 0.0),
     lambda F, g, y, x: F.zeros_like(g),
 )
 defop("sigmoid", 1, _sigmoid, lambda F, g, y, x: g * (y * (1 - y)))
 defop("relu", 1, _relu, lambda F, g, y, x: g * (x > 0))
 defop("softplus", 1, _softplus, lambda F, g, y, x: g * F.sigmoid(x))
-defop(
-    "erf", 1, _erf, lambda F, g, y, x: g * (_TWO_OVER_SQRT_PI * F.exp(-(x * x)))
-)
+defop("erf", 1, _erf, lambda F, g, y, x: g * (_TWO_OVER_SQRT_PI * F.exp(-(x * x))))
 
 defop(
-    "add", 2, operator.add,
+    "add",
+    2,
+    operator.add,
     lambda F, g, y, a, b: g,
     lambda F, g, y, a, b: g,
     saves=False,
 )
 defop(
-    "sub", 2, operator.sub,
+    "sub",
+    2,
+    operator.sub,
     lambda F, g, y, a, b: g,
     lambda F, g, y, a, b: -g,
     saves=False,
 )
 defop(
-    "mul", 2, operator.mul,
+    "mul",
+    2,
+    operator.mul,
     lambda F, g, y, a, b: g * b,
     lambda F, g, y, a, b: g * a,
 )
 defop(
-    "div", 2, operator.truediv,
+    "div",
+    2,
+    operator.truediv,
     lambda F, g, y, a, b: g / b,
     lambda F, g, y, a, b: -(g * y) / b,
 )
 defop(
-    "pow", 2, operator.pow,
+    "pow",
+    2,
+    operator.pow,
     _pow_vjp_a,
     _pow_vjp_b,
 )
 defop(
-    "maximum", 2, np.maximum,
+    "maximum",
+    2,
+    np.maximum,
     lambda F, g, y, a, b: g * _tie_weight(a, b),
     lambda F, g, y, a, b: g * _tie_weight(b, a),
 )
 defop(
-    "minimum", 2, np.minimum,
+    "minimum",
+    2,
+    np.minimum,
     lambda F, g, y, a, b: g * _tie_weight(b, a),
     lambda F, g, y, a, b: g * _tie_weight(a, b),
 )
 defop(
-    "where", 2, lambda a, b, cond: np.where(cond, a, b),
+    "where",
+    2,
+    lambda a, b, cond: np.where(cond, a, b),
     lambda F, g, y, a, b, cond: F.where(cond, g, 0.0),
     lambda F, g, y, a, b, cond: F.where(cond, 0.0, g),
 )
@@ -400,26 +418,36 @@ defop(
 # -------------------------------------------------------------------- reductions
 
 defop(
-    "sum", 1, lambda x, axis, keepdims: np.sum(x, axis=axis, keepdims=keepdims),
+    "sum",
+    1,
+    lambda x, axis, keepdims: np.sum(x, axis=axis, keepdims=keepdims),
     lambda F, g, y, x, axis, keepdims: _expand_reduced(F, g, x.shape, axis),
     saves=False,
 )
 defop(
-    "mean", 1, lambda x, axis, keepdims: np.mean(x, axis=axis, keepdims=keepdims),
-    lambda F, g, y, x, axis, keepdims: _expand_reduced(F, g, x.shape, axis)
-    / _reduced_count(x.shape, axis),
+    "mean",
+    1,
+    lambda x, axis, keepdims: np.mean(x, axis=axis, keepdims=keepdims),
+    lambda F, g, y, x, axis, keepdims: (
+        _expand_reduced(F, g, x.shape, axis) / _reduced_count(x.shape, axis)
+    ),
     saves=False,
 )
 defop(
-    "max", 1, lambda x, axis, keepdims: np.max(x, axis=axis, keepdims=keepdims),
+    "max",
+    1,
+    lambda x, axis, keepdims: np.max(x, axis=axis, keepdims=keepdims),
     _extremum_vjp,
 )
 defop(
-    "min", 1, lambda x, axis, keepdims: np.min(x, axis=axis, keepdims=keepdims),
+    "min",
+    1,
+    lambda x, axis, keepdims: np.min(x, axis=axis, keepdims=keepdims),
     _extremum_vjp,
 )
 defop(
-    "norm", 1,
+    "norm",
+    1,
     lambda x, axis, keepdims: np.sqrt(np.sum(x * x, axis=axis, keepdims=keepdims)),
     _norm_vjp,
 )
@@ -428,19 +456,25 @@ defop("pnorm", 1, _pnorm_forward, _pnorm_vjp)
 # ----------------------------------------------------------------- shape and linalg
 
 defop(
-    "reshape", 1, lambda x, shape: np.reshape(x, shape),
+    "reshape",
+    1,
+    lambda x, shape: np.reshape(x, shape),
     lambda F, g, y, x, shape: F.reshape(g, x.shape),
     saves=False,
 )
 defop(
-    "transpose", 1, lambda x, axes: np.transpose(x, axes),
+    "transpose",
+    1,
+    lambda x, axes: np.transpose(x, axes),
     lambda F, g, y, x, axes: F.transpose(g, tuple(int(i) for i in np.argsort(axes))),
     saves=False,
 )
 # The engine sums a gradient back to its input's shape, so the adjoint of a
 # broadcast is the identity here.
 defop(
-    "broadcast_to", 1, lambda x, shape: np.broadcast_to(x, shape),
+    "broadcast_to",
+    1,
+    lambda x, shape: np.broadcast_to(x, shape),
     lambda F, g, y, x, shape: g,
     saves=False,
 )
@@ -449,16 +483,22 @@ defop("matmul", 2, np.matmul, _matmul_vjp_a, _matmul_vjp_b)
 # index arrays of advanced indexing, which decides whether a freed graph may be
 # re-run.
 defop(
-    "getitem", 1, lambda x, idx: x[idx],
+    "getitem",
+    1,
+    lambda x, idx: x[idx],
     lambda F, g, y, x, idx: F.scatter_add(g, idx, x.shape),
     saves=False,
 )
 defop(
-    "index", 1, lambda x, idx: x[idx],
+    "index",
+    1,
+    lambda x, idx: x[idx],
     lambda F, g, y, x, idx: F.scatter_add(g, idx, x.shape),
 )
 defop(
-    "scatter_add", 1, _scatter_add,
+    "scatter_add",
+    1,
+    _scatter_add,
     lambda F, g, y, x, idx, shape: F.getitem(g, idx),
     saves=False,
 )
@@ -508,8 +548,8 @@ defop(
     "inv",
     1,
     np.linalg.inv,
-    lambda F, g, y, a: -F.matmul(
-        F.matmul(_matrix_transpose(F, y), g), _matrix_transpose(F, y)
+    lambda F, g, y, a: (
+        -F.matmul(F.matmul(_matrix_transpose(F, y), g), _matrix_transpose(F, y))
     ),
 )
 defop(
