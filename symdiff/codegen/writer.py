@@ -82,6 +82,17 @@ _INLINE_DEPTH = 3  # operands used once are written in place up to this nesting
 _INLINE_CHARS = 60  # ... and this length
 
 
+# arrays known to be smaller than this are not written into: small allocations are
+# cheap (numpy caches them), and numpy's own temporary reuse starts at this size too
+_IN_PLACE_BYTES = 256 * 1024
+
+
+def _small(shape, dtype):
+    if any(isinstance(d, str) for d in shape):  # a named dim: any size at all
+        return False
+    return int(np.prod(shape)) * dtype.itemsize < _IN_PLACE_BYTES
+
+
 # -- checking the inputs ---------------------------------------------------------------
 
 
@@ -580,24 +591,23 @@ class ModuleWriter:
             for i, a in once
             if a in self._fresh and a.shape == node.shape
         ]
-        if not dying:
+        if not dying or _small(node.shape, self.dtype):
             return None
         kind, ufunc = form
         if kind == "operator":
-            # numpy elides the temporary of ``tmp + y`` when y does not broadcast
-            # (and of ``y + tmp`` for + and *): leave those as they read
-            for candidate in dying:
-                i, name = candidate
-                other = node.args[1 - i]
-                broadcasts = (other.shape or masks[other]) and (
-                    other.shape != node.shape or masks[other] != masks[node]
-                )
-                if broadcasts or (i == 1 and ufunc in ("subtract", "divide")):
-                    break
-            else:
-                return None
-        else:
-            i, name = dying[0]
+            # numpy itself reuses the temporary of ``tmp + y`` when y has tmp's shape
+            # or is a scalar (and of ``y + tmp`` for + and *): leave those as they read
+            x, y = node.args
+            for i, _ in dying:
+                if i == 0 and y.shape in ((), node.shape):
+                    return None
+                if (
+                    i == 1
+                    and ufunc in ("add", "multiply")
+                    and x.shape in ((), node.shape)
+                ):
+                    return None
+        i, name = dying[0]
         if not name:  # the operand is inlined text: name it where it is computed
             name = f"_w{self._walrus}"
             self._walrus += 1
