@@ -11,9 +11,10 @@ unrolling; SLP vectorisers do the same on straight-line code):
 1. the top-level sum is split into terms with coefficients (``add``, ``sub``,
    ``neg``, products with a scalar constant; shared sub-sums are counted once per
    use, in one reverse topological pass);
-2. each term gets a signature: its DAG with every symbol replaced by a *slot*
-   (numbered in first-visit order) and every scalar constant by a constant slot,
-   plus the symbol indices and constant values per slot;
+2. each term gets a signature (:mod:`symdiff.sparse.signature`): its tree with
+   every symbol replaced by a *slot* (numbered in leaf order) and every scalar
+   constant by a constant slot, plus the symbol indices and constant values per
+   slot;
 3. terms with one signature whose slot indices move in arithmetic progressions
    (``start + k * stride``) become ``sum(T(X[a0::s0], X[a1::s1], ...))``; a constant
    slot becomes a scalar when it is the same in every term, a vector otherwise.

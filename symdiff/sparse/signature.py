@@ -8,7 +8,9 @@ operands' (a symbol's is its own index), its constant sequence likewise.  Nodes 
 hash-consed, so a node shared by many terms (a symbol, a constant, a common
 sub-term) is visited once for all of them, and equal-shaped terms share the
 template's bookkeeping: the work per node is a tuple key, a dict look-up and two
-tuple concatenations.
+tuple concatenations.  Most terms never get there: once a template is known, its
+compiled matcher (:mod:`symdiff.sparse.matcher`) checks the terms left in one sweep
+and reads their slots, so the general pass runs about once per template.
 
 Slots are positions in the tree's leaf order (a symbol used twice takes two slots):
 equal templates then mean equal trees, whatever the sharing inside each term.
@@ -107,17 +109,23 @@ class Signatures:
         pending, at = list(range(len(terms))), 0
         rounds = wasted = 0
         while at < len(pending):
-            k = pending[at]
-            at += 1
+            if rounds >= _ROUNDS or wasted >= _WASTED:  # the rest one by one
+                out[pending[at]] = self._one(terms[pending[at]])
+                at += 1
+                continue
+            # a term from the middle: more likely of a common template than the
+            # first (often a boundary term)
+            mid = at + (len(pending) - at) // 2
+            k = pending[mid]
             out[k] = sig = self._one(terms[k])
             tid = sig[0]
-            if tid is None or rounds >= _ROUNDS or wasted >= _WASTED:
-                continue
-            match = self._matcher(tid)
-            if match is None:
+            match = self._matcher(tid) if tid is not None else None
+            if match is None:  # (counted as wasted: few such deletions)
+                del pending[mid]
+                wasted += 1
                 continue
             # the other terms of this template, by its compiled matcher
-            rest = pending[at:]
+            rest = pending[at:mid] + pending[mid + 1 :]
             found, sigs, pending = match(
                 [terms[j] for j in rest], rest, self._index.get, tid
             )
