@@ -11,9 +11,10 @@ unrolling; SLP vectorisers do the same on straight-line code):
 1. the top-level sum is split into terms with coefficients (``add``, ``sub``,
    ``neg``, products with a scalar constant; shared sub-sums are counted once per
    use, in one reverse topological pass);
-2. each term gets a signature: its DAG with every symbol replaced by a *slot*
-   (numbered in first-visit order) and every scalar constant by a constant slot,
-   plus the symbol indices and constant values per slot;
+2. each term gets a signature (:mod:`symdiff.sparse.signature`): its tree with
+   every symbol replaced by a *slot* (numbered in leaf order) and every scalar
+   constant by a constant slot, plus the symbol indices and constant values per
+   slot;
 3. terms with one signature whose slot indices move in arithmetic progressions
    (``start + k * stride``) become ``sum(T(X[a0::s0], X[a1::s1], ...))``; a constant
    slot becomes a scalar when it is the same in every term, a vector otherwise.
@@ -28,11 +29,15 @@ pays: all of ``wrt`` scalar Symbols, no other symbol, and most terms in long run
 
 from __future__ import annotations
 
+import itertools
+import operator
+
 import numpy as np
 
 from symdiff.core.expr import Symbol, apply, const, subs
-from symdiff.core.spec import OPS
 from symdiff.core.traverse import topo_order, without_gc
+from symdiff.sparse.signature import Foreign as _Foreign
+from symdiff.sparse.signature import Signatures
 
 __all__ = [
     "MIN_RUN",
@@ -96,19 +101,34 @@ def split_sum(f):
 
 def _walk_tree(f):
     """The terms by walking each path down the linear nodes (None: a linear node is
-    reached twice, which a tree walk could count exponentially often)."""
+    reached twice, which a tree walk could count exponentially often).  The cases of
+    :func:`_linear_children`, written out: this loop visits every node of the sum."""
     terms, seen, stack = {}, set(), [(f, 1)]
+    pop, push, get, mark = stack.pop, stack.append, terms.get, seen.add
     while stack:
-        node, c = stack.pop()
-        kids = _linear_children(node)
-        if kids is None:
-            terms[node] = terms.get(node, 0) + c
+        node, c = pop()
+        op = node.op
+        if op == "add" or op == "sub":
+            a, b = node.args
+            push((a, c))
+            push((b, c if op == "add" else -c))
+        elif op == "neg":
+            push((node.args[0], -c))
+        elif op == "mul" and not node.shape:
+            a, b = node.args
+            if a.op == "const" and not a.shape and not _scalar_const(b):
+                push((b, c * a.value))
+            elif b.op == "const" and not b.shape and not _scalar_const(a):
+                push((a, c * b.value))
+            else:
+                terms[node] = get(node, 0) + c
+                continue
+        else:
+            terms[node] = get(node, 0) + c
             continue
         if node in seen:
             return None
-        seen.add(node)
-        for child, k in kids:
-            stack.append((child, c * k))
+        mark(node)
     return terms
 
 
@@ -138,98 +158,43 @@ def _walk_dag(f):
     return terms
 
 
-class _Foreign(Exception):
-    """A symbol outside ``wrt``: the problem is not re-rolled."""
+def _bounds(keys, min_run):
+    """The greedy split of ``keys`` (equally long index tuples, in order) into
+    maximal runs that move by one stride vector: ``[(start, stop, is_run)]``, a
+    single key ``(k, k + 1, False)`` where a run would be shorter than ``min_run``.
 
-
-def _signature(term, index, elementwise):
-    """``(template, symbol indices per slot, constants per slot)`` of ``term``, or
-    None when it cannot be re-rolled (too big, not scalar elementwise).
-
-    The template lists the term's nodes, operands first: ``("s", slot)`` for a
-    symbol, ``("c", k)`` for the ``k``-th constant, ``(op, params, operand
-    positions...)`` otherwise; two terms with one template are one function of
-    their slots.  Leaves are listed when their parent is first seen (no stack
-    entry of their own): the order depends on the DAG's structure only.
-    """
-    local, template, slots, consts = {}, [], {}, []
-    stack = [term]
-    while stack:
-        node = stack[-1]
-        if node in local:
-            stack.pop()
-            continue
-        pending = False
-        for a in node.args:
-            if a in local:
-                continue
-            if a.args:
-                stack.append(a)
-                pending = True
-                continue
-            op = a.op  # a leaf: listed now
-            if a.shape:
-                return None
-            if op == "symbol":
-                i = index.get(a)
-                if i is None:
-                    raise _Foreign(a.name)
-                entry = ("s", slots.setdefault(i, len(slots)))
-            else:
-                entry = ("c", len(consts))
-                consts.append(a.value)
-            local[a] = len(template)
-            template.append(entry)
-        if pending:
-            continue
-        stack.pop()
-        op = node.op
-        if not node.args:  # the term is one leaf
-            if op != "symbol" or node.shape:
-                return None
-            i = index.get(node)
-            if i is None:
-                raise _Foreign(node.name)
-            slots[i] = 0
-            entry = ("s", 0)
+    A run from ``k`` goes on while the steps equal the first one, so it ends where
+    the block of equal consecutive steps that holds step ``k`` ends: the blocks are
+    found with numpy, the greedy walk steps from block to block."""
+    m = len(keys)
+    if m < 2:
+        return [(0, m, m >= min_run)] if m else []
+    width = len(keys[0])
+    flat = np.fromiter(itertools.chain.from_iterable(keys), np.int64, m * width)
+    steps = np.diff(flat.reshape(m, width), axis=0)
+    change = np.flatnonzero((steps[1:] != steps[:-1]).any(axis=1)) + 1
+    ends = change.tolist() + [m - 1]  # where each block of equal steps ends
+    out, k, p = [], 0, 0
+    while k < m:
+        if k == m - 1:
+            out.append((k, m, min_run <= 1))
+            break
+        while ends[p] <= k:
+            p += 1
+        j = ends[p] + 1
+        if j - k >= min_run:
+            out.append((k, j, True))
         else:
-            kind = elementwise.get(op)
-            if kind is None:
-                kind = elementwise[op] = OPS[op].elementwise
-            if not kind or node.shape or len(template) >= MAX_TEMPLATE:
-                return None
-            params = node.params
-            entry = (
-                op,
-                tuple(sorted(params.items())) if params else (),
-                *[local[a] for a in node.args],
-            )
-        local[node] = len(template)
-        template.append(entry)
-    return tuple(template), tuple(slots), tuple(consts)
+            out.extend((i, i + 1, False) for i in range(k, j))
+        k = j
+    return out
 
 
 def _segments(members, min_run):
     """Split ``members`` ``[(indices, consts, coef, term)]`` (in order) into maximal
     runs whose indices move by one stride vector, in order: ``[(is_run, list)]``."""
-    out, k = [], 0
-    while k < len(members):
-        j = k + 1
-        if j < len(members):
-            step = tuple(
-                b - a for a, b in zip(members[k][0], members[j][0], strict=True)
-            )
-            while j < len(members) and all(
-                b - a == s
-                for a, b, s in zip(members[j - 1][0], members[j][0], step, strict=True)
-            ):
-                j += 1
-        if j - k >= min_run:
-            out.append((True, members[k:j]))
-        else:
-            out.extend((False, [m]) for m in members[k:j])
-        k = j
-    return out
+    bounds = _bounds([m[0] for m in members], min_run)
+    return [(run, members[a:b]) for a, b, run in bounds]
 
 
 def _runs(members, min_run):
@@ -364,12 +329,11 @@ def _prepare(xs):
     """``(X, index)`` for the scalar Symbols ``xs`` (None: not all scalar symbols)."""
     if len(xs) < 2 or any(w.op != "symbol" or w.shape for w in xs):
         return None
-    index = {w: i for i, w in enumerate(xs)}
+    index = dict(zip(xs, range(len(xs)), strict=True))
     if len(index) != len(xs):
         return None
-    names = {w.name for w in xs}
-    name = "X"
-    while name in names:
+    name = "X"  # a name no symbol of xs has (they are scalar, and nodes interned)
+    while Symbol(name) in index:
         name = "_" + name
     return Symbol(name, shape=(len(xs),)), index
 
@@ -386,15 +350,34 @@ def _worth_it(n_terms, runs, rest, pieces=None):
     )
 
 
+def _index_array(members):
+    """The slot indices of ``members`` (one template: equally many) as an array."""
+    width = len(members[0][0]) if members else 0
+    flat = itertools.chain.from_iterable(m[0] for m in members)
+    return np.fromiter(flat, np.int64, len(members) * width).reshape(-1, width)
+
+
+def _sorted(members, by_offsets=False):
+    """``members`` sorted (stably) by their indices, or by the offsets between their
+    slots and then the first index (``by_offsets``): numpy's lexsort, not a Python
+    key per member."""
+    if len(members) < 2 or not members[0][0]:
+        return list(members)
+    idx = _index_array(members)
+    keys = [idx[:, 0]] if by_offsets else []
+    cols = idx - idx[:, :1] if by_offsets else idx
+    keys += [cols[:, j] for j in range(cols.shape[1] - 1, -1, -1)]
+    return [members[k] for k in np.lexsort(keys).tolist()]
+
+
 def _group_runs(groups):
     """The runs and the left-over members of each template's members."""
     runs, rest = {}, []
     for template, members in groups.items():
         # same offsets between slots first (one stride for all), then any strides
-        members.sort(key=lambda m: ([i - m[0][0] for i in m[0]], m[0][0]))
+        members = _sorted(members, by_offsets=True)
         found, left = _runs(members, MIN_RUN)
-        left.sort(key=lambda m: m[0])
-        more, left = _runs(left, MIN_RUN)
+        more, left = _runs(_sorted(left), MIN_RUN)
         for _ in range(_CHAIN_ROUNDS):
             if len(left) < MIN_RUN:
                 break
@@ -464,11 +447,11 @@ def reroll_sum(f, xs):
     terms = split_sum(f)
     if len(terms) < MIN_TERMS:
         return None
-    groups, rest, elementwise = {}, [], {}
+    groups, rest = {}, []
+    signatures = Signatures(index)
     try:
-        for term, c in terms.items():
-            sig = _signature(term, index, elementwise)
-            if sig is None or not sig[1]:
+        for (term, c), sig in zip(terms.items(), signatures.of(terms), strict=True):
+            if sig[0] is None or not sig[1]:
                 rest.append((None, None, c, term))
             else:
                 groups.setdefault(sig[0], []).append((sig[1], sig[2], c, term))
@@ -483,8 +466,11 @@ def reroll_sum(f, xs):
         leftovers = [_to_x(term, index, X) * c for _, _, c, term in rest]
     except _Foreign:
         return None
-    pieces = [_instantiate(template, rows, X) for template, rows in blocks]
+    pieces = [_instantiate(signatures.template(tid), rows, X) for tid, rows in blocks]
     return X, _balanced("add", pieces + leftovers)
+
+
+_second, _third = operator.itemgetter(1), operator.itemgetter(2)
 
 
 def _stretches(outputs, sigs):
@@ -492,17 +478,23 @@ def _stretches(outputs, sigs):
     single outputs, in order: ``[(template or None, run or output)]``."""
     out, k = [], 0
     while k < len(outputs):
-        sig = sigs[k]
-        if sig is None or not sig[1]:
+        tid, syms = sigs[k][0], sigs[k][1]
+        if tid is None or not syms:
             out.append((None, outputs[k]))
             k += 1
             continue
         j = k + 1
-        while j < len(outputs) and sigs[j] is not None and sigs[j][0] == sig[0]:
+        while j < len(outputs) and sigs[j][0] == tid:
             j += 1
-        stretch = [(sigs[i][1], sigs[i][2], 1, outputs[i]) for i in range(k, j)]
-        for is_run, part in _segments(stretch, MIN_RUN):
-            out.append((sig[0], part) if is_run else (None, part[0][3]))
+        syms = list(map(_second, sigs[k:j]))
+        for a, b, is_run in _bounds(syms, MIN_RUN):
+            if is_run:  # members (indices, constants, coefficient, output)
+                consts = list(map(_third, sigs[k + a : k + b]))
+                ones = [1] * (b - a)
+                run = zip(syms[a:b], consts, ones, outputs[k + a : k + b], strict=True)
+                out.append((tid, list(run)))
+            else:
+                out.append((None, outputs[k + a]))
         k = j
     return out
 
@@ -527,16 +519,16 @@ def reroll_outputs(outputs, xs):
     if prep is None or len(outputs) < MIN_TERMS:
         return None
     X, index = prep
-    elementwise = {}
+    signatures = Signatures(index)
     try:
-        sigs = [_signature(out, index, elementwise) for out in outputs]
+        sigs = signatures.of(outputs)
         parts = _stretches(outputs, sigs)
         runs = [p for t, p in parts if t is not None]
         rest = [p for t, p in parts if t is None]
         if not _worth_it(len(outputs), runs, rest):
             return None
         blocks = [
-            _instantiate(t, [p], X, total=False)
+            _instantiate(signatures.template(t), [p], X, total=False)
             if t is not None
             else _to_x(p, index, X)
             for t, p in parts
