@@ -43,18 +43,19 @@ def matcher(pattern):
     """
     if len(pattern) > MAX_COMPILED:
         return None
-    key = pattern
     try:
         hash(pattern)
-    except TypeError:  # parameters that do not hash (arrays): not cached
-        key = None
-    fn = _CACHE.get(key) if key is not None else None
+    except TypeError:
+        # parameters that do not hash (arrays) would not compare as one truth value
+        # either: the general pass does those
+        return None
+    fn = _CACHE.get(pattern)
     if fn is None:
         fn = _compile(pattern)
-        if key is not None and fn is not None:
+        if fn is not None:
             if len(_CACHE) >= _CACHE_MAX:
                 _CACHE.clear()
-            _CACHE[key] = fn
+            _CACHE[pattern] = fn
     return fn
 
 
