@@ -19,6 +19,7 @@ vjp rule passes leading dimensions through), so ``hessian(x @ A @ x, x)`` is bui
 from __future__ import annotations
 
 from collections.abc import Sequence
+from fractions import Fraction
 
 from symdiff.core.errors import ShapeError
 from symdiff.core.expr import Expr, Symbol, apply, as_expr, const
@@ -90,6 +91,48 @@ def _times(g, p):
     return apply("mul", g, p)
 
 
+def _power_adjoint(node, g):
+    """``g`` times the partial ``c*t`` of ``node = a**c`` (``c`` an exact scalar
+    constant, ``t = a**(c-1)``): the node ``_times(g, c*t)`` gives, built without
+    the node ``c*t`` where canonicalising the product would only take it apart again.
+
+    ``mul_identities`` turns ``g*(c*t)`` into ``c*(g*t)`` (``g`` not a constant) or
+    ``(v*c)*t`` (``g`` the constant ``v``), so ``c*t`` was garbage: a third of the
+    nodes the scalar Rosenbrock's gradient made, built, then swept.  The conditions
+    below are those under which ``apply("mul", c, t)`` is the plain node ``c*t`` and
+    the rule takes that branch; anything else takes the general path, and a test
+    compares the two.
+    """
+    a, b = node.args
+    c = b.value
+    t = a if c == 2 else apply("pow", a, c - 1)
+    if (
+        node.shape
+        or g.shape
+        or c in (0, 1, -1)
+        or t.op in ("const", "neg")
+        or (t.op == "mul" and t.args[0].op == "const" and not t.args[0].shape)
+        or g is _ONE
+    ):
+        return _times(g, apply("mul", c, t))
+    if g.op == "const":
+        v = g.value
+        if v == 1 or v == 0:
+            return _times(g, apply("mul", c, t))
+        return apply("mul", -c if v == -1 else v * c, t)
+    if g.op == "mul" and g.args[1] is t and g.args[0].op == "const":
+        return _times(g, apply("mul", c, t))  # g may be c*t itself: c*t squared
+    return apply("mul", c, apply("mul", g, t))
+
+
+def _is_exact_power(node):
+    """``a**c`` with ``c`` an exact scalar constant (what `_power_adjoint` takes)."""
+    if node.op != "pow":
+        return False
+    b = node.args[1]
+    return b.op == "const" and not b.shape and isinstance(b.value, int | Fraction)
+
+
 def _dependents(order, targets):
     dep = set(targets)
     add = dep.add
@@ -128,7 +171,9 @@ def _reverse(f, wrt_list, seed):
             grads[node] = g
             continue
         spec = OPS[node.op]
-        if spec.partials is not None:
+        if _is_exact_power(node):
+            outs = (_power_adjoint(node, g), None)
+        elif spec.partials is not None:
             outs = [
                 _times(g, p) if a in dep else None
                 for a, p in zip(node.args, spec.partials(node), strict=True)
