@@ -96,24 +96,17 @@ def _power_adjoint(node, g):
     constant, ``t = a**(c-1)``): the node ``_times(g, c*t)`` gives, built without
     the node ``c*t`` where canonicalising the product would only take it apart again.
 
-    ``mul_identities`` turns ``g*(c*t)`` into ``c*(g*t)`` (``g`` not a constant) or
-    ``(v*c)*t`` (``g`` the constant ``v``), so ``c*t`` was garbage: a third of the
-    nodes the scalar Rosenbrock's gradient made, built, then swept.  The conditions
-    below are those under which ``apply("mul", c, t)`` is the plain node ``c*t`` and
-    the rule takes that branch; anything else takes the general path, and a test
-    compares the two.
+    ``mul_identities`` turns ``g*(c*t)`` into ``c*(g*t)`` (``g`` not a constant),
+    ``(v*c)*t`` (``g`` the constant ``v``) or ``(c*k)*(t*s)`` (``g = k*s``), so
+    ``c*t`` and ``k*(t*s)`` were garbage: half of the nodes the scalar Rosenbrock's
+    gradient made were built, then swept.  The conditions below are those under which
+    the rule takes those branches; anything else takes the general path, and a test
+    compares the two on random expressions.
     """
     a, b = node.args
     c = b.value
     t = a if c == 2 else apply("pow", a, c - 1)
-    if (
-        node.shape
-        or g.shape
-        or c in (0, 1, -1)
-        or t.op in ("const", "neg")
-        or (t.op == "mul" and t.args[0].op == "const" and not t.args[0].shape)
-        or g is _ONE
-    ):
+    if node.shape or g.shape or c in (0, 1, -1) or _pulls(t) or g is _ONE:
         return _times(g, apply("mul", c, t))
     if g.op == "const":
         v = g.value
@@ -122,7 +115,23 @@ def _power_adjoint(node, g):
         return apply("mul", -c if v == -1 else v * c, t)
     if g.op == "mul" and g.args[1] is t and g.args[0].op == "const":
         return _times(g, apply("mul", c, t))  # g may be c*t itself: c*t squared
+    k = g.args[0] if g.op == "mul" else None
+    if k is not None and k.op == "const" and not k.shape and t.op != "div":
+        # g = k*s: the rule makes c*(k*(t*s)), which is (c*k)*(t*s) when k*(t*s) is
+        # a plain product (else it is built as the rule builds it)
+        r = apply("mul", t, g.args[1])
+        if k.value not in (0, 1, -1) and not _pulls(r):
+            return apply("mul", c * k.value, r)
+        return apply("mul", c, apply("mul", k, r))
     return apply("mul", c, apply("mul", g, t))
+
+
+def _pulls(e):
+    """Whether ``mul_identities`` rewrites a product with ``e`` as its second factor
+    by looking into ``e`` (a constant, a negation, or a product with a constant)."""
+    return e.op in ("const", "neg") or (
+        e.op == "mul" and e.args[0].op == "const" and not e.args[0].shape
+    )
 
 
 def _is_exact_power(node):

@@ -27,7 +27,9 @@ x, y, z = symbols("x y z")
 _EXPONENTS = [2, 3, 4, -1, -2, 0, 1, Fraction(1, 2), Fraction(3, 2), Fraction(-1, 3)]
 _CONSTS = [1, -1, 0, 1.0, -1.0, 0.0, 2, -3, 0.5, -2.5, Fraction(2, 3)]
 _SCALAR = expressions([x, y, z], max_leaves=5)
-_ADJOINT = st.one_of(_SCALAR, st.sampled_from(_CONSTS).map(const))
+_CONST = st.sampled_from(_CONSTS).map(const)
+# adjoints: expressions, constants, and scaled expressions (each takes its own branch)
+_ADJOINT = st.one_of(_SCALAR, _CONST, st.builds(lambda k, e: k * e, _CONST, _SCALAR))
 
 
 def _general(node, g):
@@ -47,14 +49,16 @@ def test_power_adjoint_is_the_general_product(base, c, g):
 @pytest.mark.parametrize("c", _EXPONENTS)
 def test_power_adjoint_edge_cases(c):
     a = x + y
-    cases = [a, -a, 3 * a, a * 0.5, a**2, sin(a), x]
+    cases = [a, -a, 3 * a, a * 0.5, a**2, sin(a), x, x / y, 1 / a, 3 / a]
     for base in cases:
         node = apply("pow", base, c)
         if not diff_module._is_exact_power(node):
             continue
         t = node.args[0] if c == 2 else apply("pow", node.args[0], c - 1)
         # adjoints that hit each branch of mul_identities, c*t itself included
-        for g in [const(1), const(-1.0), const(7), z, -z, 2 * z, apply("mul", c, t)]:
+        adjoints = [const(1), const(-1.0), const(7), z, -z, 2 * z, -2.5 * z / y]
+        adjoints += [3 * t, 0.5 * sin(z), -3 * (1 / z), 2 * -t, apply("mul", c, t)]
+        for g in adjoints:
             assert diff_module._power_adjoint(node, g) is _general(node, g)
 
 
