@@ -19,6 +19,7 @@ vjp rule passes leading dimensions through), so ``hessian(x @ A @ x, x)`` is bui
 from __future__ import annotations
 
 from collections.abc import Sequence
+from fractions import Fraction
 
 from symdiff.core.errors import ShapeError
 from symdiff.core.expr import Expr, Symbol, apply, as_expr, const
@@ -90,6 +91,57 @@ def _times(g, p):
     return apply("mul", g, p)
 
 
+def _power_adjoint(node, g):
+    """``g`` times the partial ``c*t`` of ``node = a**c`` (``c`` an exact scalar
+    constant, ``t = a**(c-1)``): the node ``_times(g, c*t)`` gives, built without
+    the node ``c*t`` where canonicalising the product would only take it apart again.
+
+    ``mul_identities`` turns ``g*(c*t)`` into ``c*(g*t)`` (``g`` not a constant),
+    ``(v*c)*t`` (``g`` the constant ``v``) or ``(c*k)*(t*s)`` (``g = k*s``), so
+    ``c*t`` and ``k*(t*s)`` were garbage: half of the nodes the scalar Rosenbrock's
+    gradient made were built, then swept.  The conditions below are those under which
+    the rule takes those branches; anything else takes the general path, and a test
+    compares the two on random expressions.
+    """
+    a, b = node.args
+    c = b.value
+    t = a if c == 2 else apply("pow", a, c - 1)
+    if node.shape or g.shape or c in (0, 1, -1) or _pulls(t) or g is _ONE:
+        return _times(g, apply("mul", c, t))
+    if g.op == "const":
+        v = g.value
+        if v == 1 or v == 0:
+            return _times(g, apply("mul", c, t))
+        return apply("mul", -c if v == -1 else v * c, t)
+    if g.op == "mul" and g.args[1] is t and g.args[0].op == "const":
+        return _times(g, apply("mul", c, t))  # g may be c*t itself: c*t squared
+    k = g.args[0] if g.op == "mul" else None
+    if k is not None and k.op == "const" and not k.shape and t.op != "div":
+        # g = k*s: the rule makes c*(k*(t*s)), which is (c*k)*(t*s) when k*(t*s) is
+        # a plain product (else it is built as the rule builds it)
+        r = apply("mul", t, g.args[1])
+        if k.value not in (0, 1, -1) and not _pulls(r):
+            return apply("mul", c * k.value, r)
+        return apply("mul", c, apply("mul", k, r))
+    return apply("mul", c, apply("mul", g, t))
+
+
+def _pulls(e):
+    """Whether ``mul_identities`` rewrites a product with ``e`` as its second factor
+    by looking into ``e`` (a constant, a negation, or a product with a constant)."""
+    return e.op in ("const", "neg") or (
+        e.op == "mul" and e.args[0].op == "const" and not e.args[0].shape
+    )
+
+
+def _is_exact_power(node):
+    """``a**c`` with ``c`` an exact scalar constant (what `_power_adjoint` takes)."""
+    if node.op != "pow":
+        return False
+    b = node.args[1]
+    return b.op == "const" and not b.shape and isinstance(b.value, int | Fraction)
+
+
 def _dependents(order, targets):
     dep = set(targets)
     add = dep.add
@@ -128,7 +180,9 @@ def _reverse(f, wrt_list, seed):
             grads[node] = g
             continue
         spec = OPS[node.op]
-        if spec.partials is not None:
+        if _is_exact_power(node):
+            outs = (_power_adjoint(node, g), None)
+        elif spec.partials is not None:
             outs = [
                 _times(g, p) if a in dep else None
                 for a, p in zip(node.args, spec.partials(node), strict=True)

@@ -527,6 +527,14 @@ def _sort_key(op, args, items, leafkey):
     return (lead, deg, h)
 
 
+_OP_CODE: dict = {}  # op -> a small int, its name in int intern keys
+
+
+def _op_code(op):
+    with _SWEEP_LOCK:  # two new ops never get one code
+        return _OP_CODE.setdefault(op, len(_OP_CODE) + 1)
+
+
 def _intern(op, args, items, shape, cls=Expr, leafkey=None):
     # Thread safety without a lock on the hot path: a hit is trusted only if no sweep
     # ran meanwhile (`_sweep_seq` is odd during a sweep and moves on after it; a node
@@ -535,7 +543,14 @@ def _intern(op, args, items, shape, cls=Expr, leafkey=None):
     # node get the one that won.  Anything in doubt is settled under the sweep's lock.
     if leafkey is None:
         leafkey = items
-    key = (op, leafkey, *map(id, args))
+    if not leafkey and len(args) <= 2:
+        # most nodes: an int key, cheaper to hash than a tuple and never tracked by
+        # the cyclic GC (a tuple is, until a collection looks at it)
+        key = _OP_CODE.get(op) or _op_code(op)
+        for a in args:  # the op's code, then 64 bits per operand's id: no two alike
+            key = key << 64 | id(a)
+    else:
+        key = (op, leafkey, *map(id, args))
     seq = _sweep_seq
     node = _NODES.get(key)
     if node is None:
