@@ -17,11 +17,11 @@ from __future__ import annotations
 import numbers
 import sys
 import threading
-import zlib
 from fractions import Fraction
 
 import numpy as np
 
+from symdiff.core.order import sort_key
 from symdiff.core.shapes import check_shape
 from symdiff.core.spec import OPS
 from symdiff.core.traverse import topo_order
@@ -72,27 +72,6 @@ def collect_garbage():
         finally:
             _sweep_seq += 1
     return freed
-
-
-_MASK = (1 << 64) - 1
-
-
-def _mix(h, x):
-    """Deterministic 64-bit hash step (FNV-like), stable across processes."""
-    return ((h ^ x) * 0x100000001B3) & _MASK
-
-
-def _digest_text(text):
-    return zlib.crc32(text.encode()) * 0x9E3779B1 & _MASK
-
-
-def _digest_leaf(leafkey):
-    # an array constant's key holds its bytes: checksum them as they are (repr of a
-    # 10^5-element array's bytes was most of the time of building a large model)
-    if leafkey and leafkey[0] == "a":
-        head = zlib.crc32(repr(leafkey[:3]).encode())
-        return zlib.crc32(leafkey[3], head) * 0x9E3779B1 & _MASK
-    return _digest_text(repr(leafkey))
 
 
 class Expr:
@@ -487,46 +466,6 @@ def _rebuild(steps):
 
 # -- interning ----------------------------------------------------------------------
 
-_OP_DIGEST: dict = {}
-_DEGREE_OPS = {"add": max, "sub": max, "maximum": max, "minimum": max}
-
-
-def _sort_key(op, args, items, leafkey):
-    """A deterministic total order used to canonicalise commutative operands.
-
-    ``(lead symbol name, -degree, digest)``: reads naturally (``x**2`` before ``x``,
-    constants first) and is stable across runs, unlike ``id``-based hashes.
-    """
-    if not args:
-        if op == "symbol":
-            return (items[0][1], -1, _digest_leaf(leafkey))
-        # only constants have the empty lead, so they sort before everything else
-        # (rules rely on a product's constant factor being its first argument)
-        return ("" if op == "const" else "\x00", 0, _digest_leaf(leafkey))
-    h = _OP_DIGEST.get(op)
-    if h is None:
-        h = _OP_DIGEST[op] = _digest_text(op)
-    if items:
-        h = _mix(h, _digest_text(repr(items)))
-    lead = ""
-    for a in args:
-        ka = a.key
-        h = ((h ^ ka[2]) * 0x100000001B3) & _MASK  # _mix, inlined: this is hot
-        if not lead:
-            lead = ka[0] or "\x00"
-    if op == "mul":
-        deg = args[0].key[1] + args[1].key[1]
-    elif op == "neg":
-        deg = args[0].key[1]
-    elif op in _DEGREE_OPS:
-        deg = min(a.key[1] for a in args)
-    elif op == "pow" and args[1].op == "const" and isinstance(args[1].value, int):
-        deg = args[0].key[1] * args[1].value
-    else:
-        deg = 0
-    return (lead, deg, h)
-
-
 _OP_CODE: dict = {}  # op -> a small int, its name in int intern keys
 
 
@@ -559,7 +498,7 @@ def _intern(op, args, items, shape, cls=Expr, leafkey=None):
         _set_args(new, args)
         _set_items(new, items)
         _set_shape(new, shape)
-        _set_key(new, _sort_key(op, args, items, leafkey))
+        _set_key(new, sort_key(op, args, items, leafkey))
         node = _NODES.setdefault(key, new)
         if node is new:
             if len(_NODES) >= _sweep_at:

@@ -200,3 +200,19 @@ def test_a_constant_factor_is_always_the_first_operand():
         for c in (const(2), const(-3), const(0.5), const(Fraction(1, 3))):
             assert (other * c).args[0] is c
             assert (c * other).args[0] is c
+
+
+def test_a_chain_of_squares_keeps_a_bounded_sort_degree():
+    # the degree of (((x*0.5 + y)**2)*0.5 + y)**2 ... doubles per level: without a
+    # bound the sort key carries a 2**depth integer and building slows to a crawl
+    from symdiff import Symbol
+    from symdiff.core.order import sort_key
+
+    x, y = Symbol("x"), Symbol("y")
+    e = x
+    for _ in range(2000):
+        e = (e * 0.5 + y) ** 2
+    assert abs(e.key[1]) <= 1 << 30
+    assert e.key == sort_key(e.op, e.args, tuple(e.params.items()), None)
+    # the order still reads naturally where degrees are small
+    assert (x**3).key[1] < (x**2).key[1] < x.key[1]
