@@ -157,6 +157,12 @@ def _number(text, col):
             return int(text)
         return float(text)
     except (ValueError, OverflowError):
+        if len(text) > 4000:  # Python's guard against slow conversions
+            raise ParseError(
+                f"integer of {len(text)} digits at column {col}: more than Python "
+                "converts (sys.set_int_max_str_digits raises its limit)",
+                col,
+            ) from None
         raise ParseError(f"bad number {text!r} at column {col}", col) from None
 
 

@@ -31,7 +31,19 @@ def _digest_leaf(leafkey):
     if leafkey and leafkey[0] == "a":
         head = zlib.crc32(repr(leafkey[:3]).encode())
         return zlib.crc32(leafkey[3], head) * 0x9E3779B1 & _MASK
+    if leafkey and leafkey[0] in ("i", "q") and max(map(_bits, leafkey[1:])) > 4000:
+        # integers too long for repr (Python's limit on digits): their bytes
+        h = zlib.crc32(leafkey[0].encode())
+        for v in leafkey[1:]:
+            h = zlib.crc32(
+                v.to_bytes((v.bit_length() + 8) // 8, "little", signed=True), h
+            )
+        return h * 0x9E3779B1 & _MASK
     return _digest_text(repr(leafkey))
+
+
+def _bits(v):
+    return v.bit_length()
 
 
 _OP_DIGEST: dict = {}

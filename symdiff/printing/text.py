@@ -24,14 +24,39 @@ def float_text(v):
     return repr(v)
 
 
+_CHUNK_DIGITS = 1000
+
+
+def int_text(v):
+    """The decimal digits of an int of any length (``str`` stops at Python's limit
+    on digits, 4,300 by default, which exact coefficients can pass: a gradient through
+    a chain of 15,000 squares has a 2**15000 in it).
+
+    Examples
+    --------
+    >>> int_text(-12), len(int_text(10**5000))
+    ('-12', 5001)
+    """
+    if v.bit_length() < 10_000:  # under 3,011 digits: str can
+        return str(v)
+    chunks = []
+    rest = abs(v)
+    while rest:
+        rest, r = divmod(rest, 10**_CHUNK_DIGITS)
+        chunks.append(r)
+    head = str(chunks.pop())
+    body = "".join(f"{c:0{_CHUNK_DIGITS}d}" for c in reversed(chunks))
+    return ("-" if v < 0 else "") + head + body
+
+
 def const_text(v):
     if isinstance(v, np.ndarray):
         return repr(v.tolist()).replace("inf", "inf")
     if isinstance(v, Fraction):
-        return f"{v.numerator}/{v.denominator}"
+        return f"{int_text(v.numerator)}/{int_text(v.denominator)}"
     if isinstance(v, float):
         return float_text(v)
-    return str(v)
+    return int_text(v)
 
 
 def precedence(node):

@@ -216,3 +216,26 @@ def test_a_chain_of_squares_keeps_a_bounded_sort_degree():
     assert e.key == sort_key(e.op, e.args, tuple(e.params.items()), None)
     # the order still reads naturally where degrees are small
     assert (x**3).key[1] < (x**2).key[1] < x.key[1]
+
+
+def test_integers_beyond_pythons_digit_limit_build_and_print():
+    import sys
+
+    from symdiff import ParseError, parse
+
+    x = Symbol("x")
+    big = 2**20000  # 6,021 digits: str(big) raises under the default limit
+    e = const(big) * x
+    assert const(big) is e.args[0]
+    assert const(Fraction(big, 3)).value == Fraction(big, 3)
+    text = str(e)
+    assert text.endswith("*x") and len(text) == 6021 + 2
+    old = sys.get_int_max_str_digits()
+    try:
+        sys.set_int_max_str_digits(0)
+        assert int(text[:-2]) == big
+        assert parse(text) is e
+    finally:
+        sys.set_int_max_str_digits(old)
+    with pytest.raises(ParseError, match="6021 digits at column 1"):
+        parse(text)
