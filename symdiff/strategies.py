@@ -30,6 +30,7 @@ def _hypothesis_strategies():
         ) from None
     return strategies
 
+
 # pi: a leaf drawn as a constant instead; gammaln: generated code for it imports
 # scipy.special, so it is drawn only when asked for (unary_ops=)
 _SKIP = {"pi", "gammaln"}

@@ -157,6 +157,20 @@ def _unslice(a, before, after, axis):
     return out
 '''
 
+_LOGSUMEXP_SOURCE = '''\
+def _logsumexp(a, axis, keepdims):
+    """log(sum(exp(a))) along ``axis``, shifted by the max (taken once)."""
+    m = np.max(a, axis=axis, keepdims=True)
+    if np.isfinite(m).all():
+        out = np.log(np.sum(np.exp(a - m), axis=axis, keepdims=True))
+    else:  # a row of -inf (the answer -inf) or with +inf: shifted by 0
+        m = np.where(np.isfinite(m), m, 0.0)
+        with np.errstate(divide="ignore", over="ignore"):
+            out = np.log(np.sum(np.exp(a - m), axis=axis, keepdims=True))
+    out += m
+    return out if keepdims else np.squeeze(out, axis=axis)
+'''
+
 # helper name -> its source, a format string over the dtype's name (``np.float64``)
 _HELPER_TEMPLATES = {
     "_arg": _ARG_SOURCE,
@@ -165,11 +179,18 @@ _HELPER_TEMPLATES = {
     "_erf": _ERF_SOURCE.replace("{", "{{").replace("}", "}}"),
     "_erfc": _ERFC_SOURCE.replace("{", "{{").replace("}", "}}"),
     "_full": _FULL_SOURCE,
+    "_logsumexp": _LOGSUMEXP_SOURCE.replace("{", "{{").replace("}", "}}"),
     "_unslice": _UNSLICE_SOURCE,
 }
 # ops whose code calls a helper that the generated code must define (numpy has no erf
-# nor erfc; erfc as 1 - erf would lose all relative accuracy above x = 6)
-HELPER_OF_OP = {"erf": "_erf", "erfc": "_erfc", "unslice": "_unslice"}
+# nor erfc; erfc as 1 - erf would lose all relative accuracy above x = 6; logsumexp
+# needs its max once, and a shift by 0 for rows of infinities)
+HELPER_OF_OP = {
+    "erf": "_erf",
+    "erfc": "_erfc",
+    "logsumexp": "_logsumexp",
+    "unslice": "_unslice",
+}
 
 
 def helper_source(name, dtype_name):

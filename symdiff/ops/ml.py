@@ -65,15 +65,10 @@ def _lse_impl(node, v):
 
 
 def _lse_code(node, names):
+    # a helper of the generated code (symdiff.codegen.source): the max is needed twice
+    # and a template is one expression
     axis = reduced_axes(node, node.args[0].ndim)
-    a = names[0]
-    shift = f"np.max({a}, axis={axis!r}, keepdims=True)"
-    keep = keeps_dims(node)
-    # the max is taken twice (a template is one expression); exp dominates the cost
-    return (
-        f"np.log(np.sum(np.exp({a} - {shift}), axis={axis!r}, keepdims={keep!r}))"
-        f" + np.max({a}, axis={axis!r}, keepdims={keep!r})"
-    )
+    return f"_logsumexp({names[0]}, {axis!r}, {keeps_dims(node)!r})"
 
 
 def _lse_local(n):

@@ -84,8 +84,11 @@ def test_documented_kinks_agree_exactly():
     from symdiff import abs as sabs
     from symdiff import maximum, relu
 
-    for e, at in ((sabs(x), {x: 0.0, y: 0.0}), (relu(x), {x: 0.0, y: 0.0}),
-                  (maximum(x, y), {x: 1.0, y: 1.0})):
+    for e, at in (
+        (sabs(x), {x: 0.0, y: 0.0}),
+        (relu(x), {x: 0.0, y: 0.0}),
+        (maximum(x, y), {x: 1.0, y: 1.0}),
+    ):
         symbolic = [float(v) for v in evaluate(list(grad(e, [x, y])), at)]
         _, eager = autograd_gradient(e + 0 * y, at)
         assert eager == symbolic, (str(e), eager, symbolic)

@@ -67,6 +67,7 @@ TABLE = {
     "_full(": "_full(xp, |full",
     "_erf(": "_erf(xp, |erf",
     "_erfc(": "_erfc(xp, |erfc",
+    "_logsumexp(": "_logsumexp(xp, |logsumexp",
 }
 for _dt in ("float32", "float64", "complex64", "complex128"):
     TABLE[f"np.{_dt}("] = f"_typed(xp, xp.{_dt}, |scalar"

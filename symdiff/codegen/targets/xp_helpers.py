@@ -232,6 +232,20 @@ def _erfc_series(xp, x):
     return xp.where(small, 1.0 - xp.sign(x) * erf, tail)
 '''
 
+_LOGSUMEXP = '''\
+def _logsumexp(xp, a, axis, keepdims):
+    """log(sum(exp(a))) along ``axis``, shifted by the largest finite entry (so
+    nothing overflows), with log(0) = -inf written out (no warning to silence)."""
+    finite = xp.where(xp.isfinite(a), a, xp.full_like(a, -xp.inf))
+    m = xp.max(finite, axis=axis, keepdims=True)
+    m = xp.where(xp.isfinite(m), m, xp.zeros_like(m))
+    s = xp.sum(xp.exp(a - m), axis=axis, keepdims=True)
+    zero = s == 0
+    log = xp.log(xp.where(zero, xp.ones_like(s), s))
+    out = xp.where(zero, xp.full_like(s, -xp.inf), log) + m
+    return out if keepdims else xp.squeeze(out, axis=axis)
+'''
+
 # helper group -> its source; a generated call names the group it needs
 HELPERS = {
     "namespace": _NAMESPACE,
@@ -243,6 +257,7 @@ HELPERS = {
     "special": _SPECIAL,
     "erf": _ERF,
     "erfc": _ERFC,
+    "logsumexp": _LOGSUMEXP,
 }
 # helper group -> the groups its functions call
 _NEEDS = {"erf": ("special",), "erfc": ("special",)}

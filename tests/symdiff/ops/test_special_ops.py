@@ -102,4 +102,3 @@ def test_polygamma_order_must_be_a_nonnegative_integer_constant(order):
         order = x
     with pytest.raises(ValueError, match="non-negative integer constant"):
         polygamma(order, x)
-

@@ -79,3 +79,34 @@ def test_erfc_matches_scipy_and_logaddexp_is_exact_at_large_inputs():
     big = np.array([700.0, 800.0, -800.0])
     got = lambdify([x, y], apply("logaddexp", x, y))(big, big)
     np.testing.assert_allclose(got, big + np.log(2.0), rtol=1e-15)
+
+
+@pytest.mark.parametrize("backend", ["numpy", "array_api"])
+def test_logsumexp_code_handles_rows_of_infinities_as_evaluate_does(backend):
+    # a row of -inf sums to 0 (log: -inf); a row with +inf is +inf; huge rows shift
+    from symdiff import evaluate, logsumexp
+
+    if backend == "array_api":
+        pytest.importorskip("array_api_compat")
+    Z = Symbol("Z", shape=("n", 3))
+    v = np.array(
+        [
+            [1.0, 2.0, 3.0],
+            [-np.inf, -np.inf, -np.inf],
+            [np.inf, 1.0, 800.0],
+            [1000.0, 1000.0, -1000.0],
+        ]
+    )
+    want = scipy.special.logsumexp(v, axis=1)
+    for e, expect in ((logsumexp(Z, axis=1), want), (logsumexp(Z), np.inf)):
+        f = lambdify([Z], e, backend=backend)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            got = np.asarray(f(v))
+        np.testing.assert_allclose(got, expect, rtol=1e-15)
+        np.testing.assert_allclose(got, evaluate(e, {Z: v}), rtol=1e-15)
+    finite = v[[0, 3]]
+    f = lambdify([Z], logsumexp(Z, axis=0, keepdims=True), backend=backend)
+    np.testing.assert_allclose(
+        f(finite), scipy.special.logsumexp(finite, axis=0, keepdims=True), rtol=1e-15
+    )
