@@ -171,6 +171,32 @@ def _logsumexp(a, axis, keepdims):
     return out if keepdims else np.squeeze(out, axis=axis)
 '''
 
+_SOFTMAX_SOURCE = '''\
+def _softmax(a, axis):
+    """exp(a) / sum(exp(a)) along ``axis``, shifted by the max (exp taken once)."""
+    m = np.max(a, axis=axis, keepdims=True)
+    if np.isfinite(m).all():
+        e = np.exp(a - m)
+        e /= np.sum(e, axis=axis, keepdims=True)
+        return e
+    m = np.where(np.isfinite(m), m, 0.0)  # rows of infinities: shifted by 0
+    with np.errstate(over="ignore", invalid="ignore"):
+        e = np.exp(a - m)
+        return e / np.sum(e, axis=axis, keepdims=True)
+'''
+
+_LOG_SOFTMAX_SOURCE = '''\
+def _log_softmax(a, axis):
+    """a - logsumexp(a) along ``axis``, shifted by the max (taken once)."""
+    m = np.max(a, axis=axis, keepdims=True)
+    if np.isfinite(m).all():
+        s = a - m
+        return s - np.log(np.sum(np.exp(s), axis=axis, keepdims=True))
+    s = a - np.where(np.isfinite(m), m, 0.0)  # rows of infinities: shifted by 0
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        return s - np.log(np.sum(np.exp(s), axis=axis, keepdims=True))
+'''
+
 # helper name -> its source, a format string over the dtype's name (``np.float64``)
 _HELPER_TEMPLATES = {
     "_arg": _ARG_SOURCE,
@@ -180,15 +206,19 @@ _HELPER_TEMPLATES = {
     "_erfc": _ERFC_SOURCE.replace("{", "{{").replace("}", "}}"),
     "_full": _FULL_SOURCE,
     "_logsumexp": _LOGSUMEXP_SOURCE.replace("{", "{{").replace("}", "}}"),
+    "_softmax": _SOFTMAX_SOURCE.replace("{", "{{").replace("}", "}}"),
+    "_log_softmax": _LOG_SOFTMAX_SOURCE.replace("{", "{{").replace("}", "}}"),
     "_unslice": _UNSLICE_SOURCE,
 }
 # ops whose code calls a helper that the generated code must define (numpy has no erf
-# nor erfc; erfc as 1 - erf would lose all relative accuracy above x = 6; logsumexp
-# needs its max once, and a shift by 0 for rows of infinities)
+# nor erfc; erfc as 1 - erf would lose all relative accuracy above x = 6; the
+# max-shifted ops take the max (and exp) once, and shift rows of infinities by 0)
 HELPER_OF_OP = {
     "erf": "_erf",
     "erfc": "_erfc",
     "logsumexp": "_logsumexp",
+    "softmax": "_softmax",
+    "log_softmax": "_log_softmax",
     "unslice": "_unslice",
 }
 

@@ -150,18 +150,14 @@ def _log_softmax_impl(node, v):
         return shifted - np.log(np.sum(np.exp(shifted), axis=ax, keepdims=True))
 
 
+# helpers of the generated code (symdiff.codegen.source), as for logsumexp: the max
+# and exp are needed twice, and a template is one expression
 def _softmax_code(node, names):
-    a, ax = names[0], _axis(node)
-    e = f"np.exp({a} - np.max({a}, axis={ax}, keepdims=True))"
-    # exp is computed twice in one expression; a shared temporary would need a
-    # statement, which a template cannot write
-    return f"{e} / np.sum({e}, axis={ax}, keepdims=True)"
+    return f"_softmax({names[0]}, {_axis(node)})"
 
 
 def _log_softmax_code(node, names):
-    a, ax = names[0], _axis(node)
-    s = f"({a} - np.max({a}, axis={ax}, keepdims=True))"
-    return f"{s} - np.log(np.sum(np.exp({s}), axis={ax}, keepdims=True))"
+    return f"_log_softmax({names[0]}, {_axis(node)})"
 
 
 def _summed(e, ax):

@@ -68,6 +68,8 @@ TABLE = {
     "_erf(": "_erf(xp, |erf",
     "_erfc(": "_erfc(xp, |erfc",
     "_logsumexp(": "_logsumexp(xp, |logsumexp",
+    "_softmax(": "_softmax(xp, |logsumexp",
+    "_log_softmax(": "_log_softmax(xp, |logsumexp",
 }
 for _dt in ("float32", "float64", "complex64", "complex128"):
     TABLE[f"np.{_dt}("] = f"_typed(xp, xp.{_dt}, |scalar"

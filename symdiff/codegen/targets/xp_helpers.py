@@ -233,17 +233,40 @@ def _erfc_series(xp, x):
 '''
 
 _LOGSUMEXP = '''\
-def _logsumexp(xp, a, axis, keepdims):
-    """log(sum(exp(a))) along ``axis``, shifted by the largest finite entry (so
-    nothing overflows), with log(0) = -inf written out (no warning to silence)."""
+def _finite_max(xp, a, axis):
+    """The largest finite entry along ``axis`` (0 where there is none): the shift
+    under which exp overflows nowhere."""
     finite = xp.where(xp.isfinite(a), a, xp.full_like(a, -xp.inf))
     m = xp.max(finite, axis=axis, keepdims=True)
-    m = xp.where(xp.isfinite(m), m, xp.zeros_like(m))
-    s = xp.sum(xp.exp(a - m), axis=axis, keepdims=True)
+    return xp.where(xp.isfinite(m), m, xp.zeros_like(m))
+
+
+def _log_sum(xp, s):
+    """log(s), with log(0) = -inf written out (no warning to silence)."""
     zero = s == 0
-    log = xp.log(xp.where(zero, xp.ones_like(s), s))
-    out = xp.where(zero, xp.full_like(s, -xp.inf), log) + m
+    return xp.where(zero, xp.full_like(s, -xp.inf), xp.log(xp.where(zero, 1.0 + s, s)))
+
+
+def _logsumexp(xp, a, axis, keepdims):
+    """log(sum(exp(a))) along ``axis``, shifted."""
+    m = _finite_max(xp, a, axis)
+    out = _log_sum(xp, xp.sum(xp.exp(a - m), axis=axis, keepdims=True)) + m
     return out if keepdims else xp.squeeze(out, axis=axis)
+
+
+def _softmax(xp, a, axis):
+    e = xp.exp(a - _finite_max(xp, a, axis))
+    s = xp.sum(e, axis=axis, keepdims=True)
+    ok = xp.isfinite(s) & (s > 0)  # else nan (a row of -inf, an inf, a nan)
+    return xp.where(ok, e / xp.where(ok, s, xp.ones_like(s)), xp.full_like(e, xp.nan))
+
+
+def _log_softmax(xp, a, axis):
+    s = a - _finite_max(xp, a, axis)
+    ls = _log_sum(xp, xp.sum(xp.exp(s), axis=axis, keepdims=True))
+    ok = xp.isfinite(ls)  # else nan (a row of -inf, an inf, a nan)
+    out = s - xp.where(ok, ls, xp.zeros_like(ls))
+    return xp.where(ok, out, xp.full_like(s, xp.nan))
 '''
 
 # helper group -> its source; a generated call names the group it needs

@@ -110,3 +110,29 @@ def test_logsumexp_code_handles_rows_of_infinities_as_evaluate_does(backend):
     np.testing.assert_allclose(
         f(finite), scipy.special.logsumexp(finite, axis=0, keepdims=True), rtol=1e-15
     )
+
+
+@pytest.mark.parametrize("backend", ["numpy", "array_api"])
+def test_softmax_code_takes_one_exp_and_keeps_evaluates_values(backend):
+    from symdiff import evaluate, log_softmax, softmax
+
+    if backend == "array_api":
+        pytest.importorskip("array_api_compat")
+    Z = Symbol("Z", shape=("n", 3))
+    v = np.array([[1.0, 2.0, 3.0], [1000.0, 1000.0, -1000.0], [-np.inf] * 3])
+    wide = np.array([[np.inf, 1.0, 800.0]])
+    for e, ref in (
+        (softmax(Z, axis=1), scipy.special.softmax),
+        (log_softmax(Z, axis=1), scipy.special.log_softmax),
+    ):
+        f = lambdify([Z], e, backend=backend)
+        if backend == "numpy":  # the helper, which takes exp once
+            assert f"_{e.op}(Z, -1)" in f.source
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            got = np.asarray(f(v))
+            f(wide)  # an infinite entry: nan, but no warning
+        np.testing.assert_allclose(got[:2], ref(v[:2], axis=1), rtol=1e-15, atol=0)
+        assert np.isnan(got[2]).all()
+        with np.errstate(all="ignore"):
+            np.testing.assert_allclose(got, evaluate(e, {Z: v}), rtol=1e-15)
