@@ -95,40 +95,59 @@ def split_sum(f):
     """
     terms = _walk_tree(f)
     if terms is None:  # a shared sub-sum: count each use once, in topological order
-        terms = _walk_dag(f)
-    return {t: c for t, c in terms.items() if c != 0 and t.op != "const"}
+        terms = {t: c for t, c in _walk_dag(f).items() if t.op != "const"}
+    if 0 in terms.values():  # (cancelled terms: rare)
+        terms = {t: c for t, c in terms.items() if c != 0}
+    return terms
 
 
 def _walk_tree(f):
-    """The terms by walking each path down the linear nodes (None: a linear node is
-    reached twice, which a tree walk could count exponentially often).  The cases of
-    :func:`_linear_children`, written out: this loop visits every node of the sum."""
+    """The terms (constants left out) by walking each path down the linear nodes
+    (None: a linear node is reached twice, which a tree walk could count
+    exponentially often).  The cases of :func:`_linear_children`, written out: this
+    loop visits every node of the sum.  The second operand is followed at once and
+    the first one pushed (a left-deep chain ``((t1 + t2) + t3) + ...`` costs one
+    push per node); the terms come out in the order of a depth-first walk that takes
+    the second operand first."""
     terms, seen, stack = {}, set(), [(f, 1)]
     pop, push, get, mark = stack.pop, stack.append, terms.get, seen.add
     while stack:
         node, c = pop()
-        op = node.op
-        if op == "add" or op == "sub":
-            a, b = node.args
-            push((a, c))
-            push((b, c if op == "add" else -c))
-        elif op == "neg":
-            push((node.args[0], -c))
-        elif op == "mul" and not node.shape:
-            a, b = node.args
-            if a.op == "const" and not a.shape and not _scalar_const(b):
-                push((b, c * a.value))
-            elif b.op == "const" and not b.shape and not _scalar_const(a):
-                push((a, c * b.value))
-            else:
-                terms[node] = get(node, 0) + c
+        while True:
+            op = node.op
+            if op == "add" or op == "sub":
+                if node in seen:
+                    return None
+                mark(node)
+                a, node = node.args
+                push((a, c))
+                if op == "sub":
+                    c = -c
                 continue
-        else:
+            if op == "neg":
+                if node in seen:
+                    return None
+                mark(node)
+                node = node.args[0]
+                c = -c
+                continue
+            if op == "mul" and not node.shape:
+                a, b = node.args
+                a_const = a.op == "const" and not a.shape
+                b_const = b.op == "const" and not b.shape
+                if a_const != b_const:  # a scalar constant times a term
+                    if node in seen:
+                        return None
+                    mark(node)
+                    if a_const:
+                        c, node = c * a.value, b
+                    else:
+                        c, node = c * b.value, a
+                    continue
+            elif op == "const":
+                break
             terms[node] = get(node, 0) + c
-            continue
-        if node in seen:
-            return None
-        mark(node)
+            break
     return terms
 
 
@@ -214,13 +233,26 @@ def _vector_of(X, start, stride, count):
     )
 
 
+def _grid_offset(start, stride, count, outer, rows, n):
+    """Where the grid ``start + outer * r + stride * l`` starts within rows of
+    ``outer`` entries read from ``X[start - off :]``: the least ``off`` that keeps
+    those rows inside ``X`` (a grid whose last row would end past ``X``, such as the
+    second neighbours of a stencil, reads its rows one entry earlier).  None: the
+    indices are no such view."""
+    if stride <= 0 or outer <= stride * (count - 1):
+        return None
+    off = max(0, start + outer * rows - n)
+    if off > start or off + stride * (count - 1) >= outer:
+        return None
+    return off
+
+
 def _grid_fits(start, stride, count, outer, rows, n):
     """Whether the indices ``start + outer * r + stride * l`` are a strided view of
-    ``X[start : start + outer * rows]`` reshaped to rows of ``outer`` entries (see
-    :func:`_grid_of`)."""
+    ``X`` reshaped to rows of ``outer`` entries (see :func:`_grid_of`)."""
     if outer == 0 or stride == 0:
         return outer >= 0 and stride >= 0
-    return stride > 0 and outer > stride * (count - 1) and start + outer * rows <= n
+    return _grid_offset(start, stride, count, outer, rows, n) is not None
 
 
 def _grid_of(X, start, stride, count, outer, rows):
@@ -231,11 +263,13 @@ def _grid_of(X, start, stride, count, outer, rows):
     if stride == 0:
         column = _vector_of(X, start, outer, rows)
         return apply("reshape", column, shape=(rows, 1))
-    need = start + outer * rows  # within X: checked by _stack_runs
-    block = apply("slice", X, axis=-1, start=start, stop=need, step=1)
+    # within X: checked by _stack_runs
+    off = _grid_offset(start, stride, count, outer, rows, X.shape[0])
+    base = start - off
+    block = apply("slice", X, axis=-1, start=base, stop=base + outer * rows, step=1)
     grid = apply("reshape", block, shape=(rows, outer))
-    stop = stride * (count - 1) + 1
-    return apply("slice", grid, axis=-1, start=0, stop=stop, step=stride)
+    stop = off + stride * (count - 1) + 1
+    return apply("slice", grid, axis=-1, start=off, stop=stop, step=stride)
 
 
 def _const_of(values, shape=None):
