@@ -366,10 +366,25 @@ def _prepare(xs):
     index = dict(zip(xs, range(len(xs)), strict=True))
     if len(index) != len(xs):
         return None
+    return vector_for(index)
+
+
+def vector_for(index):
+    """``(X, index)``: the vector Symbol ``X`` standing for the distinct scalar
+    Symbols of ``index`` (symbol -> its entry of ``X``, ``0 .. n-1``), what the
+    re-rolling passes take (:func:`reroll_sum` builds it from a list of symbols).
+
+    Examples
+    --------
+    >>> from symdiff import symbols
+    >>> a, b, X = symbols("a b X")
+    >>> print(vector_for({a: 0, b: 1, X: 2})[0])  # a name none of them has
+    _X
+    """
     name = "X"  # a name no symbol of xs has (they are scalar, and nodes interned)
     while Symbol(name) in index:
         name = "_" + name
-    return Symbol(name, shape=(len(xs),)), index
+    return Symbol(name, shape=(len(index),)), index
 
 
 def _worth_it(n_terms, runs, rest, pieces=None):
@@ -458,7 +473,6 @@ def _chains(members):
     return runs, [m for m in members if m[0] not in used]
 
 
-@without_gc
 def reroll_sum(f, xs):
     """The scalar ``f`` re-rolled over a vector Symbol ``X`` standing for ``xs``.
 
@@ -475,9 +489,25 @@ def reroll_sum(f, xs):
     sum((X[1:] - X[:39]**2)**2)
     """
     prep = _prepare(xs)
-    if prep is None:
-        return None
+    return None if prep is None else reroll_sum_over(f, prep)
+
+
+@without_gc
+def reroll_sum_over(f, prep):
+    """:func:`reroll_sum` over ``prep = (X, index)`` from :func:`vector_for` (the
+    symbols' checks done by the caller).
+
+    Examples
+    --------
+    >>> from symdiff import symbols
+    >>> xs = symbols(" ".join(f"x{i}" for i in range(20)))
+    >>> prep = vector_for(dict(zip(xs, range(20), strict=True)))
+    >>> X, g = reroll_sum_over(sum(x**2 for x in xs), prep)
+    >>> print(g)
+    sum(X[0:20]**2)
+    """
     X, index = prep
+    n = len(index)
     terms = split_sum(f)
     if len(terms) < MIN_TERMS:
         return None
@@ -493,7 +523,7 @@ def reroll_sum(f, xs):
         rest += left
         blocks = []
         for template, its_runs in runs.items():
-            blocks += [(template, rows) for rows in _stack_runs(its_runs, len(xs))]
+            blocks += [(template, rows) for rows in _stack_runs(its_runs, n)]
         covered = [m for _, rows in blocks for r in rows for m in r]
         if not _worth_it(len(terms), [covered], rest, len(blocks)):
             return None
@@ -533,7 +563,6 @@ def _stretches(outputs, sigs):
     return out
 
 
-@without_gc
 def reroll_outputs(outputs, xs):
     """The scalar ``outputs`` re-rolled, in order, as blocks over a vector ``X``.
 
@@ -550,7 +579,23 @@ def reroll_outputs(outputs, xs):
     ['X[1:] - X[:39]']
     """
     prep = _prepare(xs)
-    if prep is None or len(outputs) < MIN_TERMS:
+    return None if prep is None else reroll_outputs_over(outputs, prep)
+
+
+@without_gc
+def reroll_outputs_over(outputs, prep):
+    """:func:`reroll_outputs` over ``prep = (X, index)`` from :func:`vector_for`
+    (the symbols' checks done by the caller).
+
+    Examples
+    --------
+    >>> from symdiff import symbols
+    >>> xs = symbols(" ".join(f"x{i}" for i in range(20)))
+    >>> prep = vector_for(dict(zip(xs, range(20), strict=True)))
+    >>> [str(b) for b in reroll_outputs_over([2 * x for x in xs], prep)[1]]
+    ['2*X[0:20]']
+    """
+    if len(outputs) < MIN_TERMS:
         return None
     X, index = prep
     signatures = Signatures(index)
