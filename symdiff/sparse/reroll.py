@@ -659,9 +659,17 @@ class PackedArguments:
     """
 
     def __init__(self, inner, names, dtype="float64"):
-        self.inner, self.names, self.dtype = inner, tuple(names), dtype
-        self.n = len(self.names)
+        # names: strings, or the Symbols themselves (their names read on first use)
+        self.inner, self._names, self.dtype = inner, tuple(names), dtype
+        self.n = len(self._names)
         self._position = None
+
+    @property
+    def names(self):
+        """The arguments' names, in order."""
+        if self._names and not isinstance(self._names[0], str):
+            self._names = tuple(w.name for w in self._names)
+        return self._names
 
     def __reduce__(self):
         return (PackedArguments, (self.inner, self.names, self.dtype))
