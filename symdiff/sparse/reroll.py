@@ -59,6 +59,7 @@ MAX_PIECES = 64
 # a term template bigger than this many nodes is not re-rolled (bounds the work)
 MAX_TEMPLATE = 256
 _LINEAR = ("add", "sub", "neg", "mul")
+_first, _second, _third = (operator.itemgetter(k) for k in range(3))
 
 
 def _scalar_const(e):
@@ -273,7 +274,7 @@ def _grid_of(X, start, stride, count, outer, rows):
 
 
 def _const_of(values, shape=None):
-    if all(v == values[0] for v in values):
+    if values.count(values[0]) == len(values):  # (one C-level pass)
         return const(values[0])
     arr = np.asarray(values, dtype=float)
     return const(arr if shape is None else arr.reshape(shape))
@@ -292,7 +293,7 @@ def _instantiate(template, rows, X, total=True):
     stride = _steps(run[0][0], run[1][0]) if count > 1 else [0] * len(first)
     outer = _steps(rows[0][0][0], rows[1][0][0]) if len(rows) > 1 else None
     shape = (count,) if outer is None else (len(rows), count)
-    members = [m for r in rows for m in r]
+    members = list(itertools.chain.from_iterable(rows))
     built = []
     for entry in template:
         kind = entry[0]
@@ -305,7 +306,8 @@ def _instantiate(template, rows, X, total=True):
                     _grid_of(X, first[s], stride[s], count, outer[s], len(rows))
                 )
         elif kind == "c":
-            built.append(_const_of([m[1][entry[1]] for m in members], shape))
+            at = operator.itemgetter(entry[1])
+            built.append(_const_of(list(map(at, map(_second, members))), shape))
         else:
             args = [built[i] for i in entry[2:]]
             built.append(apply(kind, *args, **dict(entry[1])))
@@ -314,7 +316,7 @@ def _instantiate(template, rows, X, total=True):
         out = apply("broadcast_to", out, shape=shape)
     if not total:
         return out
-    coef = _const_of([m[2] for m in members], shape)
+    coef = _const_of(list(map(_third, members)), shape)
     axes = tuple(range(-len(shape), 0))
     if coef.shape:  # coefficients that vary along the block: inside the sum
         return apply("sum", out * coef, axis=axes)
@@ -387,11 +389,10 @@ def vector_for(index):
     return Symbol(name, shape=(len(index),)), index
 
 
-def _worth_it(n_terms, runs, rest, pieces=None):
-    """Most terms in runs, and few pieces (blocks plus left-over terms): each piece
-    is a few vector operations in every derivative and every evaluation."""
-    covered = sum(len(r) for r in runs)
-    pieces = (len(runs) if pieces is None else pieces) + len(rest)
+def _worth_it(n_terms, covered, pieces):
+    """Most terms (``covered`` of ``n_terms``) in runs, and few ``pieces`` (blocks
+    plus left-over terms): each piece is a few vector operations in every derivative
+    and every evaluation."""
     return (
         n_terms >= MIN_TERMS
         and covered >= 0.75 * n_terms
@@ -402,7 +403,7 @@ def _worth_it(n_terms, runs, rest, pieces=None):
 def _index_array(members):
     """The slot indices of ``members`` (one template: equally many) as an array."""
     width = len(members[0][0]) if members else 0
-    flat = itertools.chain.from_iterable(m[0] for m in members)
+    flat = itertools.chain.from_iterable(map(_first, members))
     return np.fromiter(flat, np.int64, len(members) * width).reshape(-1, width)
 
 
@@ -524,8 +525,8 @@ def reroll_sum_over(f, prep):
         blocks = []
         for template, its_runs in runs.items():
             blocks += [(template, rows) for rows in _stack_runs(its_runs, n)]
-        covered = [m for _, rows in blocks for r in rows for m in r]
-        if not _worth_it(len(terms), [covered], rest, len(blocks)):
+        covered = sum(len(r) for _, rows in blocks for r in rows)
+        if not _worth_it(len(terms), covered, len(blocks) + len(rest)):
             return None
         leftovers = [_to_x(term, index, X) * c for _, _, c, term in rest]
     except _Foreign:
@@ -534,26 +535,22 @@ def reroll_sum_over(f, prep):
     return X, _balanced("add", pieces + leftovers)
 
 
-_second, _third = operator.itemgetter(1), operator.itemgetter(2)
-
-
 def _stretches(outputs, sigs):
     """Consecutive outputs split into runs (one template, progressing indices) and
     single outputs, in order: ``[(template or None, run or output)]``."""
     out, k = [], 0
-    while k < len(outputs):
-        tid, syms = sigs[k][0], sigs[k][1]
-        if tid is None or not syms:
-            out.append((None, outputs[k]))
-            k += 1
+    # stretches of one template id, found by groupby (no Python step per output)
+    for tid, group in itertools.groupby(sigs, key=_first):
+        part = list(group)
+        j = k + len(part)
+        if tid is None or not part[0][1]:  # (a template's members: equally many)
+            out += [(None, o) for o in outputs[k:j]]
+            k = j
             continue
-        j = k + 1
-        while j < len(outputs) and sigs[j][0] == tid:
-            j += 1
-        syms = list(map(_second, sigs[k:j]))
+        syms = list(map(_second, part))
         for a, b, is_run in _bounds(syms, MIN_RUN):
             if is_run:  # members (indices, constants, coefficient, output)
-                consts = list(map(_third, sigs[k + a : k + b]))
+                consts = list(map(_third, part[a:b]))
                 ones = [1] * (b - a)
                 run = zip(syms[a:b], consts, ones, outputs[k + a : k + b], strict=True)
                 out.append((tid, list(run)))
@@ -604,7 +601,8 @@ def reroll_outputs_over(outputs, prep):
         parts = _stretches(outputs, sigs)
         runs = [p for t, p in parts if t is not None]
         rest = [p for t, p in parts if t is None]
-        if not _worth_it(len(outputs), runs, rest):
+        covered = sum(map(len, runs))
+        if not _worth_it(len(outputs), covered, len(runs) + len(rest)):
             return None
         blocks = [
             _instantiate(signatures.template(t), [p], X, total=False)
