@@ -1,5 +1,5 @@
 """Term signatures and compiled matchers (symdiff.sparse.signature, .matcher) and the
-numpy run splitting of symdiff.sparse.reroll.
+numpy run splitting of symdiff.sparse.progressions.
 
 The signature of a term must be exact: rebuilding the term from its template and its
 slots gives the very same (interned) node; two terms share a template id exactly when
@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 import symdiff as sd
 from symdiff.core.expr import apply, const
 from symdiff.sparse.matcher import matcher
-from symdiff.sparse.reroll import _bounds, _sorted, reroll_outputs
+from symdiff.sparse.progressions import _bounds, _sorted
+from symdiff.sparse.reroll import reroll_outputs
 from symdiff.sparse.signature import MAX_TEMPLATE, Foreign, Signatures
 
 XS = list(sd.symbols(" ".join(f"x{i:02d}" for i in range(12))))
@@ -228,7 +229,7 @@ def _common_step_reference(rows, window):
 @settings(max_examples=200, deadline=None)
 @given(index_rows())
 def test_numpy_common_step_matches_the_dict_count(rows):
-    from symdiff.sparse.reroll import _CHAIN_WINDOW, _common_step
+    from symdiff.sparse.progressions import _CHAIN_WINDOW, _common_step
 
     if not rows or not rows[0]:
         return
