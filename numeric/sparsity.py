@@ -78,6 +78,21 @@ def _greedy(adjacency, order):
     return np.asarray(colour, dtype=np.int64)
 
 
+def _without_diagonal(mat):
+    """The square boolean CSR ``mat`` less its diagonal, indices sorted, as a CSR
+    array (built from the index arrays: no ``setdiag``, which rebuilds the matrix)."""
+    mat.sort_indices()
+    indptr, indices = mat.indptr, mat.indices
+    rows = np.repeat(np.arange(mat.shape[0], dtype=indices.dtype), np.diff(indptr))
+    keep = indices != rows
+    if keep.all():
+        return mat
+    kept = np.concatenate([[0], np.cumsum(keep)])[indptr]
+    return sparse.csr_array(
+        (np.ones(int(kept[-1]), dtype=bool), indices[keep], kept), shape=mat.shape
+    )
+
+
 def _largest_first(adjacency):
     degree = np.diff(adjacency.indptr)
     # stable: equal degrees keep their natural order (bands colour as j mod width)
@@ -125,10 +140,9 @@ def colour_columns(pattern, order="largest_first"):
     >>> check_colouring(tridiagonal, colours)  # no row sees a colour twice
     """
     mat = _as_pattern(pattern, "colour_columns")
-    pat = mat.astype(np.int8)
-    graph = sparse.csr_array(pat.T @ pat)
-    graph.setdiag(0)
-    graph.eliminate_zeros()
+    # boolean product: an entry is "some row is shared" (a counting dtype such as
+    # int8 would wrap around to 0 for 256 shared rows and lose the edge)
+    graph = _without_diagonal(sparse.csr_array(mat.T @ mat))
     return _greedy(graph, _vertex_order(graph, order, "colour_columns"))
 
 
@@ -226,7 +240,14 @@ def colour_hessian(pattern, order="largest_first", method="star"):
         raise ValueError(
             f"colour_hessian: a Hessian pattern is square, got shape {mat.shape}"
         )
-    if (mat != mat.T).nnz:
+    # symmetric: the transpose has the same index arrays (both canonical: sorted,
+    # no duplicates, no explicit zeros)
+    tr = mat.T.tocsr()
+    tr.sort_indices()
+    if not (
+        np.array_equal(tr.indptr, mat.indptr)
+        and np.array_equal(tr.indices, mat.indices)
+    ):
         raise ValueError("colour_hessian: the pattern is not symmetric")
     if method == "distance2":
         return colour_columns(mat, order=order)
@@ -234,9 +255,7 @@ def colour_hessian(pattern, order="largest_first", method="star"):
         raise ValueError(
             f"colour_hessian: method must be 'star' or 'distance2', got {method!r}"
         )
-    graph = sparse.csr_array(mat, copy=True)
-    graph.setdiag(False)
-    graph.eliminate_zeros()
+    graph = _without_diagonal(sparse.csr_array(mat, copy=True))
     return _star(graph, _vertex_order(graph, order, "colour_hessian"))
 
 

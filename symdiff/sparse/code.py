@@ -244,7 +244,8 @@ def lambdify(
     if derivative.packed is not None and _is_wrt(args, derivative.wrt):
         # re-rolled (symdiff.sparse.reroll): shaped code of one vector, fed packed
         inner = _lambdify_exprs([derivative.packed], list(compressed), dtype=dtype)
-        compiled = PackedArguments(inner, [w.name for w in derivative.wrt], dtype)
+        # (the symbols themselves: their names are read only when needed)
+        compiled = PackedArguments(inner, derivative.wrt, dtype)
     else:
         compressed = derivative.unpacked()
         # scalar symbols: one numpy call per group of like nodes (sparse.vectorize)
@@ -260,7 +261,8 @@ def lambdify(
 
 def _is_wrt(args, wrt):
     args = (args,) if isinstance(args, Expr) else tuple(args)
-    return len(args) == len(wrt) and all(a is w for a, w in zip(args, wrt, strict=True))
+    # (Exprs compare by identity: one C-level tuple comparison)
+    return args == tuple(wrt)
 
 
 def _int_array_text(arr):

@@ -35,7 +35,12 @@ from symdiff.sparse.pattern import (
     jacobian_sparsity,
     output_blocks,
 )
-from symdiff.sparse.reroll import pack_vector, reroll_outputs, reroll_sum
+from symdiff.sparse.reroll import (
+    pack_vector,
+    reroll_outputs_over,
+    reroll_sum_over,
+    vector_for,
+)
 
 __all__ = [
     "SparseDerivative",
@@ -248,13 +253,13 @@ def _compress(blocks, space, pattern, colours, rows_cols_b):
 def _rerolled(target, space, reroll):
     """The re-rolled problem ``(X, target')`` (:mod:`symdiff.sparse.reroll`), or None
     where ``wrt`` is not all scalar symbols or re-rolling does not pay."""
-    if any(w.shape for w in space.symbols):
+    if space.scalar_index is None or space.size < 2:
         return None
-    if isinstance(target, Expr):
-        return reroll(target, space.symbols)
-    if any(b.shape for b in target):
-        return None
-    return reroll(list(target), space.symbols)
+    if not isinstance(target, Expr):
+        target = list(target)
+        if any(b.shape for b in target):
+            return None
+    return reroll(target, vector_for(space.scalar_index))
 
 
 def _as_packed(deriv, space, X):
@@ -305,7 +310,7 @@ def sparse_jacobian(outputs, wrt, *, reroll=True):
     """
     blocks = output_blocks(outputs, "sparse_jacobian")
     space = VariableSpace(wrt, "sparse_jacobian")
-    rolled = _rerolled(blocks, space, reroll_outputs) if reroll else None
+    rolled = _rerolled(blocks, space, reroll_outputs_over) if reroll else None
     if rolled is not None:  # n scalar symbols, one template: the shaped path
         X, vector_blocks = rolled
         return _as_packed(sparse_jacobian(vector_blocks, X), space, X)
@@ -353,7 +358,7 @@ def sparse_hessian(f, wrt, *, reroll=True):
             f"sparse_hessian: f must be a scalar expression, got shape {f.shape}"
         )
     space = VariableSpace(wrt, "sparse_hessian")
-    rolled = _rerolled(f, space, reroll_sum) if reroll else None
+    rolled = _rerolled(f, space, reroll_sum_over) if reroll else None
     if rolled is not None:  # n scalar symbols, one template: the shaped path
         X, g = rolled
         return _as_packed(sparse_hessian(g, X), space, X)

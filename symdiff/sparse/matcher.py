@@ -82,18 +82,22 @@ def _compile(pattern):
         arity = OPS[op].arity
         if arity is None or arity < 1:
             return None
-        namespace[f"O{e}"], namespace[f"P{e}"] = op, params
+        namespace[f"O{e}"] = op
         kids = [f"v{fresh + j}" for j in range(arity)]
         fresh += arity
-        body += [
-            f"if {v}.op != O{e} or {v}._items != P{e}: miss(k); continue",
-            f"{', '.join(kids)}, = {v}.args",
-        ]
+        if params == ():  # (no parameters: an empty tuple of items)
+            check = f"if {v}.op != O{e} or {v}._items: miss(k); continue"
+        else:
+            namespace[f"P{e}"] = params
+            check = f"if {v}.op != O{e} or {v}._items != P{e}: miss(k); continue"
+        body += [check, f"{', '.join(kids)}, = {v}.args"]
         names.extend(reversed(kids))
     if names:  # a pattern that is not one whole tree
         return None
+    # the ops and parameters compared against: keyword defaults, read as fast locals
+    bound = ", ".join(f"{key}={key}" for key in namespace)
     lines = [
-        "def match(terms, positions, get, tag):",
+        f"def match(terms, positions, get, tag, *, {bound}):",
         "    found, sigs, misses = [], [], []",
         "    at, hit, miss = found.append, sigs.append, misses.append",
         "    for k, v0 in zip(positions, terms):",

@@ -40,7 +40,7 @@ from symdiff.core.expr import Expr, Symbol, as_expr
 from symdiff.core.spec import OPS
 from symdiff.core.traverse import topo_order
 from symdiff.ops.util import reduced_axes
-from symdiff.sparse.reroll import reroll_outputs, reroll_sum
+from symdiff.sparse.reroll import reroll_outputs_over, reroll_sum_over, vector_for
 
 __all__ = ["VariableSpace", "hessian_sparsity", "jacobian_sparsity"]
 
@@ -86,6 +86,16 @@ class VariableSpace:
         wrt_list = [wrt] if isinstance(wrt, Expr) else list(wrt)
         if not wrt_list:
             raise ValueError(f"{owner}: wrt is empty; give at least one Symbol")
+        self.symbols = tuple(wrt_list)
+        # n distinct scalar Symbols (a scalar formulation): offsets 0 .. n-1, at once
+        scalars = [w for w in wrt_list if type(w) is Symbol and not w.shape]
+        if len(scalars) == len(wrt_list):
+            self.offsets = dict(zip(wrt_list, range(len(wrt_list)), strict=True))
+            self.size = len(wrt_list)
+            if len(self.offsets) == self.size:
+                self.scalar_index = self.offsets
+                return
+        self.scalar_index = None
         self.offsets = {}
         size = 0
         for w in wrt_list:
@@ -98,7 +108,6 @@ class VariableSpace:
                 raise ValueError(f"{owner}: the symbol {w.name!r} appears twice in wrt")
             self.offsets[w] = size
             size += math.prod(w.shape)
-        self.symbols = tuple(wrt_list)
         self.size = size
 
 
@@ -179,13 +188,21 @@ def _broadcast(mat, shape, out_shape):
 
 
 def _select(mat, src):
-    """Rows ``src`` of ``mat`` (``-1``: an empty row)."""
-    keep = np.flatnonzero(src >= 0)
-    sel = sparse.csr_array(
-        (np.ones(keep.size, dtype=bool), (keep, src[keep])),
-        shape=(src.size, mat.shape[0]),
+    """Rows ``src`` of ``mat`` (``-1``: an empty row), gathered from its index arrays
+    (no selection matrix, no product)."""
+    indptr = mat.indptr
+    valid = src >= 0
+    at = np.where(valid, src, 0)
+    lengths = np.where(valid, indptr[at + 1] - indptr[at], 0)
+    out_ptr = np.zeros(src.size + 1, dtype=np.int64)
+    np.cumsum(lengths, out=out_ptr[1:])
+    total = int(out_ptr[-1])
+    # entry k of output row r is entry indptr[src[r]] + (k - out_ptr[r]) of mat
+    shift = np.repeat(indptr[at] - out_ptr[:-1], lengths)
+    indices = mat.indices[np.arange(total) + shift]
+    return sparse.csr_array(
+        (np.ones(total, dtype=bool), indices, out_ptr), shape=(src.size, mat.shape[1])
     )
-    return sel @ mat
 
 
 def _selection(node, pats, n):
@@ -355,6 +372,13 @@ def stack_rows(blocks, n):
     return sparse.csr_array(sparse.vstack(mats, format="csr"), dtype=bool)
 
 
+def _rerolled(reroll, target, space):
+    """``reroll`` (over the vector of n >= 2 scalar symbols) of ``target``, or None."""
+    if space.size < 2:
+        return None
+    return reroll(target, vector_for(space.scalar_index))
+
+
 def output_blocks(outputs, owner):
     """``outputs`` as a list of Exprs: one shaped Expr, or a sequence of Exprs."""
     if isinstance(outputs, Expr):
@@ -364,7 +388,7 @@ def output_blocks(outputs, owner):
             f"{owner}: outputs must be an Expr or a sequence of Exprs, got "
             f"{type(outputs).__name__}"
         )
-    return [as_expr(o) for o in outputs]
+    return [o if isinstance(o, Expr) else as_expr(o) for o in outputs]
 
 
 def jacobian_sparsity(outputs, wrt):
@@ -394,8 +418,8 @@ def jacobian_sparsity(outputs, wrt):
     """
     blocks = output_blocks(outputs, "jacobian_sparsity")
     space = VariableSpace(wrt, "jacobian_sparsity")
-    if all(not w.shape for w in space.symbols) and all(not b.shape for b in blocks):
-        rolled = reroll_outputs(blocks, space.symbols)
+    if space.scalar_index is not None and all(not b.shape for b in blocks):
+        rolled = _rerolled(reroll_outputs_over, blocks, space)
         if rolled is not None:  # n scalar symbols re-rolled: the shaped pattern
             return jacobian_sparsity(rolled[1], rolled[0])
     pats = propagate(blocks, space)
@@ -497,8 +521,8 @@ def hessian_sparsity(f, wrt):
             f"hessian_sparsity: f must be a scalar expression, got shape {f.shape}"
         )
     space = VariableSpace(wrt, "hessian_sparsity")
-    if all(not w.shape for w in space.symbols):
-        rolled = reroll_sum(f, space.symbols)
+    if space.scalar_index is not None:
+        rolled = _rerolled(reroll_sum_over, f, space)
         if rolled is not None:  # n scalar symbols re-rolled: the shaped pattern
             return hessian_sparsity(rolled[1], rolled[0])
     inter = _Interactions(space.size)

@@ -36,6 +36,7 @@ import numpy as np
 
 from symdiff.core.expr import Symbol, apply, const, subs
 from symdiff.core.traverse import topo_order, without_gc
+from symdiff.sparse.progressions import MIN_RUN, _bounds, _group_runs, _segments
 from symdiff.sparse.signature import Foreign as _Foreign
 from symdiff.sparse.signature import Signatures
 
@@ -51,14 +52,13 @@ __all__ = [
 
 # fewer terms than this: the scalar path is fast enough, re-rolling is not tried
 MIN_TERMS = 16
-# a progression shorter than this stays as scalar terms
-MIN_RUN = 4
 # more blocks and left-over terms than this: evaluation would cost more numpy calls
 # than the scalar path's grouped program (symdiff.sparse.vectorize)
 MAX_PIECES = 64
 # a term template bigger than this many nodes is not re-rolled (bounds the work)
 MAX_TEMPLATE = 256
 _LINEAR = ("add", "sub", "neg", "mul")
+_first, _second, _third = (operator.itemgetter(k) for k in range(3))
 
 
 def _scalar_const(e):
@@ -95,40 +95,59 @@ def split_sum(f):
     """
     terms = _walk_tree(f)
     if terms is None:  # a shared sub-sum: count each use once, in topological order
-        terms = _walk_dag(f)
-    return {t: c for t, c in terms.items() if c != 0 and t.op != "const"}
+        terms = {t: c for t, c in _walk_dag(f).items() if t.op != "const"}
+    if 0 in terms.values():  # (cancelled terms: rare)
+        terms = {t: c for t, c in terms.items() if c != 0}
+    return terms
 
 
 def _walk_tree(f):
-    """The terms by walking each path down the linear nodes (None: a linear node is
-    reached twice, which a tree walk could count exponentially often).  The cases of
-    :func:`_linear_children`, written out: this loop visits every node of the sum."""
+    """The terms (constants left out) by walking each path down the linear nodes
+    (None: a linear node is reached twice, which a tree walk could count
+    exponentially often).  The cases of :func:`_linear_children`, written out: this
+    loop visits every node of the sum.  The second operand is followed at once and
+    the first one pushed (a left-deep chain ``((t1 + t2) + t3) + ...`` costs one
+    push per node); the terms come out in the order of a depth-first walk that takes
+    the second operand first."""
     terms, seen, stack = {}, set(), [(f, 1)]
     pop, push, get, mark = stack.pop, stack.append, terms.get, seen.add
     while stack:
         node, c = pop()
-        op = node.op
-        if op == "add" or op == "sub":
-            a, b = node.args
-            push((a, c))
-            push((b, c if op == "add" else -c))
-        elif op == "neg":
-            push((node.args[0], -c))
-        elif op == "mul" and not node.shape:
-            a, b = node.args
-            if a.op == "const" and not a.shape and not _scalar_const(b):
-                push((b, c * a.value))
-            elif b.op == "const" and not b.shape and not _scalar_const(a):
-                push((a, c * b.value))
-            else:
-                terms[node] = get(node, 0) + c
+        while True:
+            op = node.op
+            if op == "add" or op == "sub":
+                if node in seen:
+                    return None
+                mark(node)
+                a, node = node.args
+                push((a, c))
+                if op == "sub":
+                    c = -c
                 continue
-        else:
+            if op == "neg":
+                if node in seen:
+                    return None
+                mark(node)
+                node = node.args[0]
+                c = -c
+                continue
+            if op == "mul" and not node.shape:
+                a, b = node.args
+                a_const = a.op == "const" and not a.shape
+                b_const = b.op == "const" and not b.shape
+                if a_const != b_const:  # a scalar constant times a term
+                    if node in seen:
+                        return None
+                    mark(node)
+                    if a_const:
+                        c, node = c * a.value, b
+                    else:
+                        c, node = c * b.value, a
+                    continue
+            elif op == "const":
+                break
             terms[node] = get(node, 0) + c
-            continue
-        if node in seen:
-            return None
-        mark(node)
+            break
     return terms
 
 
@@ -158,53 +177,6 @@ def _walk_dag(f):
     return terms
 
 
-def _bounds(keys, min_run):
-    """The greedy split of ``keys`` (equally long index tuples, in order) into
-    maximal runs that move by one stride vector: ``[(start, stop, is_run)]``, a
-    single key ``(k, k + 1, False)`` where a run would be shorter than ``min_run``.
-
-    A run from ``k`` goes on while the steps equal the first one, so it ends where
-    the block of equal consecutive steps that holds step ``k`` ends: the blocks are
-    found with numpy, the greedy walk steps from block to block."""
-    m = len(keys)
-    if m < 2:
-        return [(0, m, m >= min_run)] if m else []
-    width = len(keys[0])
-    flat = np.fromiter(itertools.chain.from_iterable(keys), np.int64, m * width)
-    steps = np.diff(flat.reshape(m, width), axis=0)
-    change = np.flatnonzero((steps[1:] != steps[:-1]).any(axis=1)) + 1
-    ends = change.tolist() + [m - 1]  # where each block of equal steps ends
-    out, k, p = [], 0, 0
-    while k < m:
-        if k == m - 1:
-            out.append((k, m, min_run <= 1))
-            break
-        while ends[p] <= k:
-            p += 1
-        j = ends[p] + 1
-        if j - k >= min_run:
-            out.append((k, j, True))
-        else:
-            out.extend((i, i + 1, False) for i in range(k, j))
-        k = j
-    return out
-
-
-def _segments(members, min_run):
-    """Split ``members`` ``[(indices, consts, coef, term)]`` (in order) into maximal
-    runs whose indices move by one stride vector, in order: ``[(is_run, list)]``."""
-    bounds = _bounds([m[0] for m in members], min_run)
-    return [(run, members[a:b]) for a, b, run in bounds]
-
-
-def _runs(members, min_run):
-    """``(runs, rest)`` of :func:`_segments`."""
-    runs, rest = [], []
-    for is_run, part in _segments(members, min_run):
-        (runs if is_run else rest).extend([part] if is_run else part)
-    return runs, rest
-
-
 def _vector_of(X, start, stride, count):
     if stride == 0:
         return apply("take", X, index=start, axis=-1)
@@ -214,13 +186,26 @@ def _vector_of(X, start, stride, count):
     )
 
 
+def _grid_offset(start, stride, count, outer, rows, n):
+    """Where the grid ``start + outer * r + stride * l`` starts within rows of
+    ``outer`` entries read from ``X[start - off :]``: the least ``off`` that keeps
+    those rows inside ``X`` (a grid whose last row would end past ``X``, such as the
+    second neighbours of a stencil, reads its rows one entry earlier).  None: the
+    indices are no such view."""
+    if stride <= 0 or outer <= stride * (count - 1):
+        return None
+    off = max(0, start + outer * rows - n)
+    if off > start or off + stride * (count - 1) >= outer:
+        return None
+    return off
+
+
 def _grid_fits(start, stride, count, outer, rows, n):
     """Whether the indices ``start + outer * r + stride * l`` are a strided view of
-    ``X[start : start + outer * rows]`` reshaped to rows of ``outer`` entries (see
-    :func:`_grid_of`)."""
+    ``X`` reshaped to rows of ``outer`` entries (see :func:`_grid_of`)."""
     if outer == 0 or stride == 0:
         return outer >= 0 and stride >= 0
-    return stride > 0 and outer > stride * (count - 1) and start + outer * rows <= n
+    return _grid_offset(start, stride, count, outer, rows, n) is not None
 
 
 def _grid_of(X, start, stride, count, outer, rows):
@@ -231,15 +216,17 @@ def _grid_of(X, start, stride, count, outer, rows):
     if stride == 0:
         column = _vector_of(X, start, outer, rows)
         return apply("reshape", column, shape=(rows, 1))
-    need = start + outer * rows  # within X: checked by _stack_runs
-    block = apply("slice", X, axis=-1, start=start, stop=need, step=1)
+    # within X: checked by _stack_runs
+    off = _grid_offset(start, stride, count, outer, rows, X.shape[0])
+    base = start - off
+    block = apply("slice", X, axis=-1, start=base, stop=base + outer * rows, step=1)
     grid = apply("reshape", block, shape=(rows, outer))
-    stop = stride * (count - 1) + 1
-    return apply("slice", grid, axis=-1, start=0, stop=stop, step=stride)
+    stop = off + stride * (count - 1) + 1
+    return apply("slice", grid, axis=-1, start=off, stop=stop, step=stride)
 
 
 def _const_of(values, shape=None):
-    if all(v == values[0] for v in values):
+    if values.count(values[0]) == len(values):  # (one C-level pass)
         return const(values[0])
     arr = np.asarray(values, dtype=float)
     return const(arr if shape is None else arr.reshape(shape))
@@ -258,7 +245,7 @@ def _instantiate(template, rows, X, total=True):
     stride = _steps(run[0][0], run[1][0]) if count > 1 else [0] * len(first)
     outer = _steps(rows[0][0][0], rows[1][0][0]) if len(rows) > 1 else None
     shape = (count,) if outer is None else (len(rows), count)
-    members = [m for r in rows for m in r]
+    members = list(itertools.chain.from_iterable(rows))
     built = []
     for entry in template:
         kind = entry[0]
@@ -271,7 +258,8 @@ def _instantiate(template, rows, X, total=True):
                     _grid_of(X, first[s], stride[s], count, outer[s], len(rows))
                 )
         elif kind == "c":
-            built.append(_const_of([m[1][entry[1]] for m in members], shape))
+            at = operator.itemgetter(entry[1])
+            built.append(_const_of(list(map(at, map(_second, members))), shape))
         else:
             args = [built[i] for i in entry[2:]]
             built.append(apply(kind, *args, **dict(entry[1])))
@@ -280,7 +268,7 @@ def _instantiate(template, rows, X, total=True):
         out = apply("broadcast_to", out, shape=shape)
     if not total:
         return out
-    coef = _const_of([m[2] for m in members], shape)
+    coef = _const_of(list(map(_third, members)), shape)
     axes = tuple(range(-len(shape), 0))
     if coef.shape:  # coefficients that vary along the block: inside the sum
         return apply("sum", out * coef, axis=axes)
@@ -332,17 +320,31 @@ def _prepare(xs):
     index = dict(zip(xs, range(len(xs)), strict=True))
     if len(index) != len(xs):
         return None
+    return vector_for(index)
+
+
+def vector_for(index):
+    """``(X, index)``: the vector Symbol ``X`` standing for the distinct scalar
+    Symbols of ``index`` (symbol -> its entry of ``X``, ``0 .. n-1``), what the
+    re-rolling passes take (:func:`reroll_sum` builds it from a list of symbols).
+
+    Examples
+    --------
+    >>> from symdiff import symbols
+    >>> a, b, X = symbols("a b X")
+    >>> print(vector_for({a: 0, b: 1, X: 2})[0])  # a name none of them has
+    _X
+    """
     name = "X"  # a name no symbol of xs has (they are scalar, and nodes interned)
     while Symbol(name) in index:
         name = "_" + name
-    return Symbol(name, shape=(len(xs),)), index
+    return Symbol(name, shape=(len(index),)), index
 
 
-def _worth_it(n_terms, runs, rest, pieces=None):
-    """Most terms in runs, and few pieces (blocks plus left-over terms): each piece
-    is a few vector operations in every derivative and every evaluation."""
-    covered = sum(len(r) for r in runs)
-    pieces = (len(runs) if pieces is None else pieces) + len(rest)
+def _worth_it(n_terms, covered, pieces):
+    """Most terms (``covered`` of ``n_terms``) in runs, and few ``pieces`` (blocks
+    plus left-over terms): each piece is a few vector operations in every derivative
+    and every evaluation."""
     return (
         n_terms >= MIN_TERMS
         and covered >= 0.75 * n_terms
@@ -350,81 +352,6 @@ def _worth_it(n_terms, runs, rest, pieces=None):
     )
 
 
-def _index_array(members):
-    """The slot indices of ``members`` (one template: equally many) as an array."""
-    width = len(members[0][0]) if members else 0
-    flat = itertools.chain.from_iterable(m[0] for m in members)
-    return np.fromiter(flat, np.int64, len(members) * width).reshape(-1, width)
-
-
-def _sorted(members, by_offsets=False):
-    """``members`` sorted (stably) by their indices, or by the offsets between their
-    slots and then the first index (``by_offsets``): numpy's lexsort, not a Python
-    key per member."""
-    if len(members) < 2 or not members[0][0]:
-        return list(members)
-    idx = _index_array(members)
-    keys = [idx[:, 0]] if by_offsets else []
-    cols = idx - idx[:, :1] if by_offsets else idx
-    keys += [cols[:, j] for j in range(cols.shape[1] - 1, -1, -1)]
-    return [members[k] for k in np.lexsort(keys).tolist()]
-
-
-def _group_runs(groups):
-    """The runs and the left-over members of each template's members."""
-    runs, rest = {}, []
-    for template, members in groups.items():
-        # same offsets between slots first (one stride for all), then any strides
-        members = _sorted(members, by_offsets=True)
-        found, left = _runs(members, MIN_RUN)
-        more, left = _runs(_sorted(left), MIN_RUN)
-        for _ in range(_CHAIN_ROUNDS):
-            if len(left) < MIN_RUN:
-                break
-            chains, left = _chains(left)
-            more += chains
-        if found or more:
-            runs[template] = found + more
-        rest += left
-    return runs, rest
-
-
-# rounds of chain extraction (each takes the most common stride out of the rest)
-_CHAIN_ROUNDS = 3
-_CHAIN_WINDOW = 8
-
-
-def _chains(members):
-    """Progressions that are not consecutive in sorted order (interleaved ones: the
-    first and last column of a grid): the most common stride between near members,
-    followed from each member.  ``(runs, rest)``."""
-    members = sorted(members, key=lambda m: m[0])
-    counts = {}
-    for k, m in enumerate(members):
-        for other in members[k + 1 : k + 1 + _CHAIN_WINDOW]:
-            step = tuple(_steps(m[0], other[0]))
-            counts[step] = counts.get(step, 0) + 1
-    if not counts:
-        return [], members
-    step = max(counts, key=counts.get)
-    at = {m[0]: m for m in members}
-    used, runs = set(), []
-    for m in members:
-        if m[0] in used:
-            continue
-        chain, key = [], m[0]
-        while key in at and key not in used:
-            chain.append(at[key])
-            used.add(key)
-            key = tuple(i + d for i, d in zip(key, step, strict=True))
-        if len(chain) >= MIN_RUN:
-            runs.append(chain)
-        else:
-            used.difference_update(c[0] for c in chain)
-    return runs, [m for m in members if m[0] not in used]
-
-
-@without_gc
 def reroll_sum(f, xs):
     """The scalar ``f`` re-rolled over a vector Symbol ``X`` standing for ``xs``.
 
@@ -441,9 +368,25 @@ def reroll_sum(f, xs):
     sum((X[1:] - X[:39]**2)**2)
     """
     prep = _prepare(xs)
-    if prep is None:
-        return None
+    return None if prep is None else reroll_sum_over(f, prep)
+
+
+@without_gc
+def reroll_sum_over(f, prep):
+    """:func:`reroll_sum` over ``prep = (X, index)`` from :func:`vector_for` (the
+    symbols' checks done by the caller).
+
+    Examples
+    --------
+    >>> from symdiff import symbols
+    >>> xs = symbols(" ".join(f"x{i}" for i in range(20)))
+    >>> prep = vector_for(dict(zip(xs, range(20), strict=True)))
+    >>> X, g = reroll_sum_over(sum(x**2 for x in xs), prep)
+    >>> print(g)
+    sum(X[0:20]**2)
+    """
     X, index = prep
+    n = len(index)
     terms = split_sum(f)
     if len(terms) < MIN_TERMS:
         return None
@@ -459,9 +402,9 @@ def reroll_sum(f, xs):
         rest += left
         blocks = []
         for template, its_runs in runs.items():
-            blocks += [(template, rows) for rows in _stack_runs(its_runs, len(xs))]
-        covered = [m for _, rows in blocks for r in rows for m in r]
-        if not _worth_it(len(terms), [covered], rest, len(blocks)):
+            blocks += [(template, rows) for rows in _stack_runs(its_runs, n)]
+        covered = sum(len(r) for _, rows in blocks for r in rows)
+        if not _worth_it(len(terms), covered, len(blocks) + len(rest)):
             return None
         leftovers = [_to_x(term, index, X) * c for _, _, c, term in rest]
     except _Foreign:
@@ -470,26 +413,22 @@ def reroll_sum(f, xs):
     return X, _balanced("add", pieces + leftovers)
 
 
-_second, _third = operator.itemgetter(1), operator.itemgetter(2)
-
-
 def _stretches(outputs, sigs):
     """Consecutive outputs split into runs (one template, progressing indices) and
     single outputs, in order: ``[(template or None, run or output)]``."""
     out, k = [], 0
-    while k < len(outputs):
-        tid, syms = sigs[k][0], sigs[k][1]
-        if tid is None or not syms:
-            out.append((None, outputs[k]))
-            k += 1
+    # stretches of one template id, found by groupby (no Python step per output)
+    for tid, group in itertools.groupby(sigs, key=_first):
+        part = list(group)
+        j = k + len(part)
+        if tid is None or not part[0][1]:  # (a template's members: equally many)
+            out += [(None, o) for o in outputs[k:j]]
+            k = j
             continue
-        j = k + 1
-        while j < len(outputs) and sigs[j][0] == tid:
-            j += 1
-        syms = list(map(_second, sigs[k:j]))
+        syms = list(map(_second, part))
         for a, b, is_run in _bounds(syms, MIN_RUN):
             if is_run:  # members (indices, constants, coefficient, output)
-                consts = list(map(_third, sigs[k + a : k + b]))
+                consts = list(map(_third, part[a:b]))
                 ones = [1] * (b - a)
                 run = zip(syms[a:b], consts, ones, outputs[k + a : k + b], strict=True)
                 out.append((tid, list(run)))
@@ -499,7 +438,6 @@ def _stretches(outputs, sigs):
     return out
 
 
-@without_gc
 def reroll_outputs(outputs, xs):
     """The scalar ``outputs`` re-rolled, in order, as blocks over a vector ``X``.
 
@@ -516,7 +454,23 @@ def reroll_outputs(outputs, xs):
     ['X[1:] - X[:39]']
     """
     prep = _prepare(xs)
-    if prep is None or len(outputs) < MIN_TERMS:
+    return None if prep is None else reroll_outputs_over(outputs, prep)
+
+
+@without_gc
+def reroll_outputs_over(outputs, prep):
+    """:func:`reroll_outputs` over ``prep = (X, index)`` from :func:`vector_for`
+    (the symbols' checks done by the caller).
+
+    Examples
+    --------
+    >>> from symdiff import symbols
+    >>> xs = symbols(" ".join(f"x{i}" for i in range(20)))
+    >>> prep = vector_for(dict(zip(xs, range(20), strict=True)))
+    >>> [str(b) for b in reroll_outputs_over([2 * x for x in xs], prep)[1]]
+    ['2*X[0:20]']
+    """
+    if len(outputs) < MIN_TERMS:
         return None
     X, index = prep
     signatures = Signatures(index)
@@ -525,7 +479,8 @@ def reroll_outputs(outputs, xs):
         parts = _stretches(outputs, sigs)
         runs = [p for t, p in parts if t is not None]
         rest = [p for t, p in parts if t is None]
-        if not _worth_it(len(outputs), runs, rest):
+        covered = sum(map(len, runs))
+        if not _worth_it(len(outputs), covered, len(runs) + len(rest)):
             return None
         blocks = [
             _instantiate(signatures.template(t), [p], X, total=False)
@@ -580,9 +535,17 @@ class PackedArguments:
     """
 
     def __init__(self, inner, names, dtype="float64"):
-        self.inner, self.names, self.dtype = inner, tuple(names), dtype
-        self.n = len(self.names)
+        # names: strings, or the Symbols themselves (their names read on first use)
+        self.inner, self._names, self.dtype = inner, tuple(names), dtype
+        self.n = len(self._names)
         self._position = None
+
+    @property
+    def names(self):
+        """The arguments' names, in order."""
+        if self._names and not isinstance(self._names[0], str):
+            self._names = tuple(w.name for w in self._names)
+        return self._names
 
     def __reduce__(self):
         return (PackedArguments, (self.inner, self.names, self.dtype))

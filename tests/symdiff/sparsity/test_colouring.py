@@ -127,3 +127,22 @@ def test_bad_input():
         check_colouring(np.eye(2), [0])
     with pytest.raises(ValueError, match="not a valid"):
         recovery_indices(np.ones((1, 2)), [0, 0])
+
+
+def test_columns_sharing_many_rows_are_told_apart():
+    # 256 shared rows: a counting product in a small integer type would wrap to 0
+    for rows in (255, 256, 257, 512):
+        P = np.ones((rows, 3), dtype=bool)
+        colours = colour_columns(P)
+        assert sorted(colours.tolist()) == [0, 1, 2]
+        check_colouring(P, colours)
+
+
+def test_star_colouring_with_an_explicit_diagonal_or_none():
+    # the diagonal, present or absent, changes nothing (it is no edge of the graph)
+    m = 6
+    T = np.eye(m) * 2 - np.eye(m, k=1) - np.eye(m, k=-1)
+    H = np.kron(np.eye(m), T) + np.kron(T, np.eye(m))
+    with_diag = H != 0
+    without = with_diag & ~np.eye(m * m, dtype=bool)
+    np.testing.assert_array_equal(colour_hessian(with_diag), colour_hessian(without))

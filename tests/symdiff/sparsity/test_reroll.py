@@ -329,3 +329,51 @@ def test_split_sum_of_a_deep_shared_chain():
         s = s + (sd.cos(b) if k % 2 else sd.exp(a))
     got = {str(t): c for t, c in split_sum(3 * s - s).items()}
     assert got == {"sin(a)": 2, "exp(a)": 100_000, "cos(b)": 100_000}
+
+
+def test_a_full_grid_of_second_neighbours_is_one_block():
+    # the right neighbours of an m x m grid (n = m * m exactly): the grid of the
+    # second slot ends at X's last entry, read from rows starting one entry earlier
+    m = 6
+    xs = _symbols(m * m)
+    f = sum(
+        (xs[i * m + j] - xs[i * m + j + 1]) ** 2 for i in range(m) for j in range(m - 1)
+    ) + sum(
+        (xs[i * m + j] - xs[(i + 1) * m + j]) ** 2
+        for i in range(m - 1)
+        for j in range(m)
+    )
+    X, g = reroll_sum(f, xs)
+    assert str(g).count("sum(") == 2  # one block per direction, no row apart
+    x = np.random.default_rng(5).uniform(-1.0, 1.0, m * m)
+    _check_hessian(f, xs, x, expect_packed=True)
+
+
+def _linear_combination(draw, atoms, depth):
+    """A random tree of add/sub/neg/scalar multiples over ``atoms`` (with shared
+    sub-sums reused, and constants)."""
+    pool = list(atoms) + [sd.const(2.0)]
+    for _ in range(depth):
+        a, b = draw(st.sampled_from(pool)), draw(st.sampled_from(pool))
+        kind = draw(st.sampled_from(["add", "sub", "neg", "scale", "scale0"]))
+        if kind == "add":
+            pool.append(a + b)
+        elif kind == "sub":
+            pool.append(a - b)
+        elif kind == "neg":
+            pool.append(-a)
+        else:
+            pool.append((0 if kind == "scale0" else draw(st.integers(-3, 3))) * a)
+    return pool[-1]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_split_sum_agrees_with_the_dag_walk(data):
+    from symdiff.sparse.reroll import _walk_dag
+
+    a, b, c = sd.symbols("a b c")
+    atoms = [sd.sin(a), sd.exp(b), a * b, c, sd.cos(a + c)]
+    f = _linear_combination(data.draw, atoms, data.draw(st.integers(1, 12)))
+    ref = {t: k for t, k in _walk_dag(f).items() if k != 0 and t.op != "const"}
+    assert split_sum(f) == ref

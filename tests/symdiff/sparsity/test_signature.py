@@ -1,5 +1,5 @@
 """Term signatures and compiled matchers (symdiff.sparse.signature, .matcher) and the
-numpy run splitting of symdiff.sparse.reroll.
+numpy run splitting of symdiff.sparse.progressions.
 
 The signature of a term must be exact: rebuilding the term from its template and its
 slots gives the very same (interned) node; two terms share a template id exactly when
@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 import symdiff as sd
 from symdiff.core.expr import apply, const
 from symdiff.sparse.matcher import matcher
-from symdiff.sparse.reroll import _bounds, _sorted, reroll_outputs
+from symdiff.sparse.progressions import _bounds, _sorted
+from symdiff.sparse.reroll import reroll_outputs
 from symdiff.sparse.signature import MAX_TEMPLATE, Foreign, Signatures
 
 XS = list(sd.symbols(" ".join(f"x{i:02d}" for i in range(12))))
@@ -214,3 +215,24 @@ def test_residual_stretches_interleaved_with_other_outputs_keep_their_order():
     env = dict(zip(xs, x, strict=True))
     want = np.array([float(sd.evaluate(o, env)) for o in outs])
     np.testing.assert_allclose(got, want, rtol=1e-14)
+
+
+def _common_step_reference(rows, window):
+    counts = {}
+    for k, a in enumerate(rows):
+        for b in rows[k + 1 : k + 1 + window]:
+            step = tuple(j - i for i, j in zip(a, b, strict=True))
+            counts[step] = counts.get(step, 0) + 1
+    return max(counts, key=counts.get) if counts else None
+
+
+@settings(max_examples=200, deadline=None)
+@given(index_rows())
+def test_numpy_common_step_matches_the_dict_count(rows):
+    from symdiff.sparse.progressions import _CHAIN_WINDOW, _common_step
+
+    if not rows or not rows[0]:
+        return
+    rows = sorted(rows)
+    idx = np.array(rows, dtype=np.int64).reshape(len(rows), -1)
+    assert _common_step(idx) == _common_step_reference(rows, _CHAIN_WINDOW)
