@@ -197,6 +197,17 @@ def _log_softmax(a, axis):
         return s - np.log(np.sum(np.exp(s), axis=axis, keepdims=True))
 '''
 
+_TIMES_STEP_SOURCE = '''\
+def _times_step(g, r, out):
+    """g * sign(r) for r = maximum(x, 0), so r >= 0 or nan (a ReLU's backward pass):
+    g where r > 0, 0 where r is 0, nan where r is nan; a boolean mask where sign
+    would make a float array."""
+    out = np.multiply(g, r > 0, out=out)
+    if np.isnan(np.sum(r)):  # (r >= 0: only a nan sums to nan)
+        np.copyto(out, np.nan, where=np.isnan(r))
+    return out
+'''
+
 # helper name -> its source, a format string over the dtype's name (``np.float64``)
 _HELPER_TEMPLATES = {
     "_arg": _ARG_SOURCE,
@@ -209,6 +220,7 @@ _HELPER_TEMPLATES = {
     "_softmax": _SOFTMAX_SOURCE.replace("{", "{{").replace("}", "}}"),
     "_log_softmax": _LOG_SOFTMAX_SOURCE.replace("{", "{{").replace("}", "}}"),
     "_unslice": _UNSLICE_SOURCE,
+    "_times_step": _TIMES_STEP_SOURCE.replace("{", "{{").replace("}", "}}"),
 }
 # ops whose code calls a helper that the generated code must define (numpy has no erf
 # nor erfc; erfc as 1 - erf would lose all relative accuracy above x = 6; the

@@ -68,6 +68,7 @@ from symdiff.core.expr import Expr, Symbol
 from symdiff.core.spec import OPS
 from symdiff.core.traverse import topo_order
 from symdiff.printing.precedence import ATOM
+from symdiff.rewrite.predicates import is_number
 
 _MAX_NAME = 40  # longer symbol names are mangled (readable code, lines that fit)
 # names generated code cannot give a symbol or a function: they would shadow Python or
@@ -581,10 +582,48 @@ class ModuleWriter:
             self._fresh.add(node)
         return False
 
+    def _step_product(self, node, once, operands, reads, masks):
+        """``g * sign(r)`` with ``r = maximum(x, 0)`` a named temporary (a ReLU's
+        backward pass, as lowered) written as ``_times_step(g, r, out)``: a boolean
+        mask instead of the float array of sign, ``out`` a dying ``g``."""
+        if node.op != "mul" or _small(node.shape, self.dtype):
+            return None
+        found = [
+            (i, s.args[0])
+            for i, s in once
+            if s.op == "sign"
+            and s not in self._name_of  # (its text went inline: never evaluated)
+            and s.args[0].op == "maximum"
+            and any(is_number(b, 0) for b in s.args[0].args)
+            and s.args[0] in self._name_of
+        ]
+        if not found:
+            return None
+        i, r = found[0]
+        j = 1 - i
+        g = node.args[j]
+        out = "None"
+        if (j, g) in once and g in self._fresh and g.shape == node.shape:
+            name = self._name_of.get(g) or self._written_into.get(g, "")
+            if not name:
+                name = f"_w{self._walrus}"
+                self._walrus += 1
+                self._temporaries.add(name)
+                reads.append(name)
+                operands[j] = f"{name} := {operands[j]}"
+            extra = masks[node] & ~masks[g]
+            self._unbatched |= extra
+            out = f"({name} if _unbatched else None)" if extra else name
+        self.helpers.add("_times_step")
+        return f"_times_step({operands[j]}, {self._name_of[r]}, {out})"
+
     def _written(self, node, form, slots, operands, once, reads, masks):
         """The text of an elementwise node written into one of the operands used only
         here (``once``: (position, operand)); None where none is a new array of the
         result's shape, or where numpy already reuses it by itself."""
+        step = self._step_product(node, once, operands, reads, masks)
+        if step is not None:
+            return step
         # (position, the array's name; "" for inlined text, named below)
         dying = [
             (i, self._name_of.get(a) or self._written_into.get(a, ""))

@@ -169,3 +169,31 @@ def test_a_100000_deep_chain_of_in_place_writes():
     assert "out=" in f.source
     x0, c0 = np.linspace(-1, 1, 4), np.array([0.1])
     np.testing.assert_allclose(f(x0, c0), evaluate(z, {v: x0, c: c0}), rtol=1e-12)
+
+
+def test_a_relu_backward_pass_uses_a_boolean_mask_with_evaluates_values():
+    # grad of sum(relu(A @ W + b) * G) w.r.t. W: G * heaviside(.) is written as
+    # _times_step (a boolean mask) and keeps sign's values: 0 at 0, nan at nan
+    G = Symbol("G", shape=("n", 3))
+    loss = (relu(A @ W + b) * G).sum()
+    args = [A, W, b, G]
+    grads = grad(loss, [W, b])
+    f = lambdify(args, (loss, *grads))  # the forward activation is shared
+    assert "_times_step(" in f.source and "np.sign(" not in f.source
+    rng = np.random.default_rng(4)
+    env = {A: rng.standard_normal((6, 3)), W: rng.standard_normal((3, 3))}
+    env[b] = rng.standard_normal(3)
+    env[G] = rng.standard_normal((6, 3))
+    env[A][0, 0] = np.nan  # a nan row: nan in every gradient it reaches
+    env[A][1] = 0.0
+    env[b][2] = 0.0  # (row 1, column 2: relu's argument is exactly 0)
+    env[G][2, 1] = np.inf
+    with np.errstate(invalid="ignore"):
+        got = f(*env.values())
+        want = [evaluate(g, env) for g in (loss, *grads)]
+    for x, y in zip(got, want, strict=True):
+        np.testing.assert_array_equal(np.isnan(x), np.isnan(y))
+        np.testing.assert_allclose(x, y, rtol=1e-12, atol=1e-12)
+    f32 = lambdify(args, (loss, *grads), dtype="float32")
+    g32 = f32(*(np.nan_to_num(v, posinf=1.0) for v in env.values()))
+    assert all(np.asarray(x).dtype == np.float32 for x in g32)
