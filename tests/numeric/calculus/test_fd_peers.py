@@ -102,14 +102,46 @@ def test_nd_derivative_of_cos_x(x):
                     np.cos, x, n=n, order=order, method=method, full_output=True
                 )
                 if res.success:
+                    # numdifftools' criterion; how often the estimate itself is
+                    # exceeded is measured on a fixed grid (the test below)
                     assert abs(res.value - truths[n - 1]) <= max(
                         1e-6 * abs(truths[n - 1]), 100 * res.error + 1e-14
                     )
-                    assert abs(res.value - truths[n - 1]) <= res.error
                 else:
                     assert res.message
     res = derivative(np.cos, x, method="complex", full_output=True)
     np.testing.assert_allclose(res.value, truths[0], rtol=1e-6, atol=1e-14)
+
+
+def test_error_estimates_of_cos_derivatives_are_honest_on_a_grid():
+    # The error estimate bounds the actual error "in the vast majority of cases"
+    # (DerivativeResult): over 41 points, every method, order and n up to 6, at
+    # most 1 % of them may be exceeded, and none by more than 20 times.  (A random
+    # x checked against the bound alone failed now and then: x = 7.4765625, forward,
+    # n = 2, order 3 is exceeded 15 times.)
+    exceeded, total, worst = 0, 0, 0.0
+    for x in np.linspace(0, 10, 41):
+        truths = (-np.sin(x), -np.cos(x), np.sin(x), np.cos(x)) * 2
+        for method, n_max, orders in (
+            ("central", 6, (2, 4, 6)),
+            ("forward", 4, (1, 2, 3, 4)),
+            ("backward", 4, (1, 2, 3, 4)),
+        ):
+            for n in range(1, n_max + 1):
+                for order in orders:
+                    res = derivative(
+                        np.cos, x, n=n, order=order, method=method, full_output=True
+                    )
+                    if not res.success:
+                        continue
+                    total += 1
+                    err = abs(res.value - truths[n - 1])
+                    if err > res.error:
+                        exceeded += 1
+                        worst = max(worst, err / res.error)
+    assert total > 1500
+    assert exceeded <= 0.01 * total
+    assert worst <= 20
 
 
 def _cubic(x, a, b=1):
