@@ -5,7 +5,8 @@ tridiagonal, 2-D Bratu, a sparse least-squares fit) and each size ``n``, in both
 formulations (one vector Symbol with slices, ``"shaped"``; ``n`` scalar Symbols,
 ``"scalar"``), it prints: the time to find the pattern, to build the sparse Hessian
 (least squares: the residuals' Jacobian) including the pattern, to compile it, one
-evaluation, the nonzeros and colours; the same for CasADi (``SX.sym``, ``hessian`` /
+evaluation, the nonzeros and colours (``asm``: assembled from the re-rolled
+term templates, no colouring, :mod:`symdiff.sparse.assemble`); the same for CasADi (``SX.sym``, ``hessian`` /
 ``jacobian``, ``Function``) and dense ``jax.hessian`` / ``jax.jacfwd`` where the dense
 matrix fits (``n <= 4000``).  Ratios are symdiff / peer (below 1: symdiff faster).
 Then the gradient build at the largest scalar size against CasADi's, and the fitted
@@ -181,7 +182,8 @@ def _symdiff_row(name, n, form):
     else:
         args = list(pb.x0)
     ev = _eval_time(fn, *args)
-    colours = int(deriv.colours.max()) + 1
+    # colours of the coloured sweeps; "asm": assembled from the re-rolled templates
+    colours = "asm" if deriv.colours is None else str(int(deriv.colours.max()) + 1)
     # the full matrix's nonzeros (a Hessian stores its lower triangle once)
     nnz = fn(*args).nnz
     return t_pat, t_build, t_comp, ev, nnz, colours
@@ -203,7 +205,7 @@ def _row_text(name, form, n, sym, cas, jx):
     t_pat, t_build, t_comp, ev, nnz, col = sym
     line = (
         f"{name:20s} {form:6s} {n:7d} {t_pat:8.3f} {t_build:8.3f} "
-        f"{t_comp:8.3f} {ev * 1e3:7.2f}ms {nnz:8d} {col:4d} |"
+        f"{t_comp:8.3f} {ev * 1e3:7.2f}ms {nnz:8d} {col:>4s} |"
     )
     if cas:
         line += (

@@ -14,6 +14,11 @@ with one vector Symbol the whole sparse Hessian is a handful of vector expressio
 A sweep visits only the nodes that depend on its seed, in the topological order of
 the outputs computed once, and builds its nodes with ``apply`` (canonical, interned,
 shared with the gradient), as CasADi's SX and ColPack-based AD tools do.
+
+With ``n`` scalar Symbols a problem made of repeated terms is re-rolled first
+(:mod:`symdiff.sparse.reroll`) and its derivative assembled from the term templates'
+own derivatives (:mod:`symdiff.sparse.assemble`), with no colouring; blocks that do
+not fit are swept as above, over the re-rolled expression.
 """
 
 from __future__ import annotations
@@ -28,18 +33,20 @@ from symdiff.core.spec import OPS
 from symdiff.core.traverse import topo_order, without_gc
 from symdiff.diff import ExprTuple, grad, hvp
 from symdiff.ops.util import zeros
+from symdiff.sparse.assemble import assemble_hessian, assemble_jacobian
 from symdiff.sparse.fold import fold_constants
 from symdiff.sparse.pattern import (
     VariableSpace,
     hessian_sparsity,
     jacobian_sparsity,
     output_blocks,
+    rerolled,
 )
 from symdiff.sparse.reroll import (
     pack_vector,
-    reroll_outputs_over,
-    reroll_sum_over,
-    vector_for,
+    rolled_outputs,
+    rolled_sum,
+    write_outputs,
 )
 
 __all__ = [
@@ -63,10 +70,13 @@ class SparseDerivative:
     symmetric : bool
     wrt : tuple of Symbol
         The variables, whose flat entries number the columns.
-    colours : numpy.ndarray of int
-        The column colouring the values were compressed with.
+    colours : numpy.ndarray of int or None
+        The column colouring the values were compressed with; None for a derivative
+        assembled from re-rolled term templates (:mod:`symdiff.sparse.assemble`:
+        no colouring, one vector per Hessian diagonal or per run and slot).
     compressed : tuple of Expr
-        The compressed columns (one Expr per colour and output block).
+        The compressed columns (one Expr per colour and output block), or the
+        assembled vectors.
     gather : numpy.ndarray of int
         Nonzero ``k`` is entry ``gather[k]`` of the flat concatenation of the
         ``compressed`` values (what generated code reads).
@@ -250,16 +260,20 @@ def _compress(blocks, space, pattern, colours, rows_cols_b):
     return compressed, gather.astype(np.int64)
 
 
-def _rerolled(target, space, reroll):
-    """The re-rolled problem ``(X, target')`` (:mod:`symdiff.sparse.reroll`), or None
-    where ``wrt`` is not all scalar symbols or re-rolling does not pay."""
-    if space.scalar_index is None or space.size < 2:
-        return None
-    if not isinstance(target, Expr):
-        target = list(target)
-        if any(b.shape for b in target):
-            return None
-    return reroll(target, vector_for(space.scalar_index))
+def _from_assembled(asm, space, X, shape, symmetric):
+    """The :class:`SparseDerivative` of an assembled one (no colouring: ``colours``
+    is None, and each nonzero is read where its template put it)."""
+    return SparseDerivative(
+        asm.rows,
+        asm.cols,
+        shape,
+        symmetric,
+        space.symbols,
+        None,
+        asm.compressed,
+        asm.gather,
+        packed=X,
+    )
 
 
 def _as_packed(deriv, space, X):
@@ -289,7 +303,8 @@ def sparse_jacobian(outputs, wrt, *, reroll=True):
     reroll : bool, optional
         With scalar symbols, rewrite outputs that repeat one template at index
         progressions over one vector Symbol first (:mod:`symdiff.sparse.reroll`;
-        the result's ``packed`` is then that Symbol).  False: never.
+        the result's ``packed`` is then that Symbol) and assemble the Jacobian from
+        the templates (:mod:`symdiff.sparse.assemble`).  False: never.
 
     Returns
     -------
@@ -310,10 +325,15 @@ def sparse_jacobian(outputs, wrt, *, reroll=True):
     """
     blocks = output_blocks(outputs, "sparse_jacobian")
     space = VariableSpace(wrt, "sparse_jacobian")
-    rolled = _rerolled(blocks, space, reroll_outputs_over) if reroll else None
-    if rolled is not None:  # n scalar symbols, one template: the shaped path
-        X, vector_blocks = rolled
-        return _as_packed(sparse_jacobian(vector_blocks, X), space, X)
+    rolled = rerolled(rolled_outputs, blocks, space) if reroll else None
+    if rolled is not None:  # n scalar symbols, runs of templates
+        X = rolled[0]
+        asm = assemble_jacobian(rolled)
+        if asm is not None:
+            return _from_assembled(asm, space, X, (len(blocks), space.size), False)
+        written = write_outputs(rolled)
+        if written is not None:  # the shaped path, coloured
+            return _as_packed(sparse_jacobian(written[1], X), space, X)
     pattern = jacobian_sparsity(blocks, space.symbols)
     colours = colour_columns(pattern)
     rec = recovery_indices(pattern, colours)
@@ -337,7 +357,8 @@ def sparse_hessian(f, wrt, *, reroll=True):
     reroll : bool, optional
         With scalar symbols, rewrite a sum of terms that repeat one template at index
         progressions over one vector Symbol first (:mod:`symdiff.sparse.reroll`;
-        the result's ``packed`` is then that Symbol).  False: never.
+        the result's ``packed`` is then that Symbol) and assemble the Hessian from
+        the templates (:mod:`symdiff.sparse.assemble`).  False: never.
 
     Returns
     -------
@@ -358,10 +379,14 @@ def sparse_hessian(f, wrt, *, reroll=True):
             f"sparse_hessian: f must be a scalar expression, got shape {f.shape}"
         )
     space = VariableSpace(wrt, "sparse_hessian")
-    rolled = _rerolled(f, space, reroll_sum_over) if reroll else None
-    if rolled is not None:  # n scalar symbols, one template: the shaped path
-        X, g = rolled
-        return _as_packed(sparse_hessian(g, X), space, X)
+    rolled = rerolled(rolled_sum, f, space) if reroll else None
+    if rolled is not None:  # n scalar symbols, blocks of templates
+        X, n = rolled.X, space.size
+        asm = assemble_hessian(rolled)
+        if asm is not None:
+            return _from_assembled(asm, space, X, (n, n), True)
+        # the shaped path, coloured
+        return _as_packed(sparse_hessian(rolled.instantiate(), X), space, X)
     pattern = hessian_sparsity(f, space.symbols)
     blocks = list(grad(f, list(space.symbols)))
     colours = colour_hessian(pattern)

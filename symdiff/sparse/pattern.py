@@ -40,7 +40,8 @@ from symdiff.core.expr import Expr, Symbol, as_expr
 from symdiff.core.spec import OPS
 from symdiff.core.traverse import topo_order
 from symdiff.ops.util import reduced_axes
-from symdiff.sparse.reroll import reroll_outputs_over, reroll_sum_over, vector_for
+from symdiff.sparse.assemble import assemble_hessian, assemble_jacobian
+from symdiff.sparse.reroll import rolled_outputs, rolled_sum, vector_for, write_outputs
 
 __all__ = ["VariableSpace", "hessian_sparsity", "jacobian_sparsity"]
 
@@ -372,11 +373,28 @@ def stack_rows(blocks, n):
     return sparse.csr_array(sparse.vstack(mats, format="csr"), dtype=bool)
 
 
-def _rerolled(reroll, target, space):
-    """``reroll`` (over the vector of n >= 2 scalar symbols) of ``target``, or None."""
-    if space.size < 2:
+def _boolean(rows, cols, shape):
+    """The boolean CSR pattern with entries at ``(rows, cols)`` (repeats: once)."""
+    mat = sparse.csr_array(
+        (np.ones(len(rows), dtype=bool), (rows, cols)), shape=shape, dtype=bool
+    )
+    mat.sum_duplicates()
+    mat.sort_indices()
+    return mat
+
+
+def rerolled(roll, target, space):
+    """``roll`` (:func:`~symdiff.sparse.reroll.rolled_sum` or
+    :func:`~symdiff.sparse.reroll.rolled_outputs`) of ``target`` over the vector of
+    ``space``'s symbols, or None where they are not n >= 2 scalar Symbols, an output
+    is shaped, or re-rolling does not pay."""
+    if space.scalar_index is None or space.size < 2:
         return None
-    return reroll(target, vector_for(space.scalar_index))
+    if not isinstance(target, Expr):
+        target = list(target)
+        if any(b.shape for b in target):
+            return None
+    return roll(target, vector_for(space.scalar_index))
 
 
 def output_blocks(outputs, owner):
@@ -418,10 +436,14 @@ def jacobian_sparsity(outputs, wrt):
     """
     blocks = output_blocks(outputs, "jacobian_sparsity")
     space = VariableSpace(wrt, "jacobian_sparsity")
-    if space.scalar_index is not None and all(not b.shape for b in blocks):
-        rolled = _rerolled(reroll_outputs_over, blocks, space)
-        if rolled is not None:  # n scalar symbols re-rolled: the shaped pattern
-            return jacobian_sparsity(rolled[1], rolled[0])
+    rolled = rerolled(rolled_outputs, blocks, space)
+    if rolled is not None:  # n scalar symbols re-rolled
+        asm = assemble_jacobian(rolled)
+        if asm is not None:  # the pattern the templates place
+            return _boolean(asm.rows, asm.cols, (len(blocks), space.size))
+        written = write_outputs(rolled)
+        if written is not None:  # the shaped pattern
+            return jacobian_sparsity(written[1], written[0])
     pats = propagate(blocks, space)
     return stack_rows([(pats.get(b), math.prod(b.shape)) for b in blocks], space.size)
 
@@ -521,10 +543,15 @@ def hessian_sparsity(f, wrt):
             f"hessian_sparsity: f must be a scalar expression, got shape {f.shape}"
         )
     space = VariableSpace(wrt, "hessian_sparsity")
-    if space.scalar_index is not None:
-        rolled = _rerolled(reroll_sum_over, f, space)
-        if rolled is not None:  # n scalar symbols re-rolled: the shaped pattern
-            return hessian_sparsity(rolled[1], rolled[0])
+    rolled = rerolled(rolled_sum, f, space)
+    if rolled is not None:  # n scalar symbols re-rolled
+        asm = assemble_hessian(rolled)
+        if asm is None:  # the shaped pattern
+            return hessian_sparsity(rolled.instantiate(), rolled.X)
+        n = space.size  # the pattern the templates place, both triangles
+        rows = np.concatenate([asm.rows, asm.cols])
+        cols = np.concatenate([asm.cols, asm.rows])
+        return _boolean(rows, cols, (n, n))
     inter = _Interactions(space.size)
     propagate([f], space, inter.visit)
     return inter.matrix()

@@ -385,6 +385,48 @@ def reroll_sum_over(f, prep):
     >>> print(g)
     sum(X[0:20]**2)
     """
+    rolled = rolled_sum(f, prep)
+    return None if rolled is None else (rolled.X, rolled.instantiate())
+
+
+class RolledSum:
+    """A sum re-rolled but not yet written out: what :func:`rolled_sum` finds.
+
+    Attributes
+    ----------
+    X : Symbol
+        The vector standing for the scalar symbols.
+    index : dict
+        Symbol -> its entry of ``X``.
+    signatures : Signatures
+        Where the blocks' templates are (``signatures.template(tid)``).
+    blocks : list
+        ``(template id, rows)``: equally long runs of members ``(indices, constants,
+        coefficient, term)`` whose starts progress (one run: a vector block).
+    rest : list
+        ``(coefficient, term)`` of the terms in no run.
+    """
+
+    def __init__(self, X, index, signatures, blocks, rest):
+        self.X, self.index, self.signatures = X, index, signatures
+        self.blocks, self.rest = blocks, rest
+
+    def instantiate(self):
+        """The re-rolled function ``g`` of ``X``: each block a vector expression
+        summed, each left-over term with ``x_i -> X[i]``."""
+        X, index = self.X, self.index
+        pieces = [
+            _instantiate(self.signatures.template(tid), rows, X)
+            for tid, rows in self.blocks
+        ]
+        leftovers = [_to_x(term, index, X) * c for c, term in self.rest]
+        return _balanced("add", pieces + leftovers)
+
+
+@without_gc
+def rolled_sum(f, prep):
+    """The :class:`RolledSum` of the scalar ``f`` over ``prep = (X, index)``, or
+    None where re-rolling does not apply or pay (see :func:`reroll_sum`)."""
     X, index = prep
     n = len(index)
     terms = split_sum(f)
@@ -406,11 +448,13 @@ def reroll_sum_over(f, prep):
         covered = sum(len(r) for _, rows in blocks for r in rows)
         if not _worth_it(len(terms), covered, len(blocks) + len(rest)):
             return None
-        leftovers = [_to_x(term, index, X) * c for _, _, c, term in rest]
+        for _, _, _, term in rest:  # (a symbol outside wrt: not re-rolled)
+            for node in topo_order(term):
+                if node.op == "symbol" and node not in index:
+                    raise _Foreign(node.name)
     except _Foreign:
         return None
-    pieces = [_instantiate(signatures.template(tid), rows, X) for tid, rows in blocks]
-    return X, _balanced("add", pieces + leftovers)
+    return RolledSum(X, index, signatures, blocks, [(m[2], m[3]) for m in rest])
 
 
 def _stretches(outputs, sigs):
@@ -470,6 +514,32 @@ def reroll_outputs_over(outputs, prep):
     >>> [str(b) for b in reroll_outputs_over([2 * x for x in xs], prep)[1]]
     ['2*X[0:20]']
     """
+    rolled = rolled_outputs(outputs, prep)
+    return None if rolled is None else write_outputs(rolled)
+
+
+def write_outputs(rolled):
+    """``(X, blocks)`` of :func:`reroll_outputs` from :func:`rolled_outputs`'s
+    result (None: an output has a symbol outside ``wrt``)."""
+    X, index, signatures, parts = rolled
+    try:
+        blocks = [
+            _instantiate(signatures.template(t), [p], X, total=False)
+            if t is not None
+            else _to_x(p, index, X)
+            for t, p in parts
+        ]
+    except _Foreign:
+        return None
+    return X, blocks
+
+
+@without_gc
+def rolled_outputs(outputs, prep):
+    """The outputs re-rolled but not written out: ``(X, index, signatures, parts)``
+    with ``parts`` in order, ``(template id, run)`` for a run of members
+    ``(indices, constants, 1, output)`` and ``(None, output)`` for an output in no
+    run; None where re-rolling does not apply or pay (see :func:`reroll_outputs`)."""
     if len(outputs) < MIN_TERMS:
         return None
     X, index = prep
@@ -482,15 +552,9 @@ def reroll_outputs_over(outputs, prep):
         covered = sum(map(len, runs))
         if not _worth_it(len(outputs), covered, len(runs) + len(rest)):
             return None
-        blocks = [
-            _instantiate(signatures.template(t), [p], X, total=False)
-            if t is not None
-            else _to_x(p, index, X)
-            for t, p in parts
-        ]
     except _Foreign:
         return None
-    return X, blocks
+    return X, index, signatures, parts
 
 
 def _to_x(e, index, X):
