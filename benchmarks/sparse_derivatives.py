@@ -5,12 +5,13 @@ tridiagonal, 2-D Bratu, a sparse least-squares fit) and each size ``n``, in both
 formulations (one vector Symbol with slices, ``"shaped"``; ``n`` scalar Symbols,
 ``"scalar"``), it prints: the time to find the pattern, to build the sparse Hessian
 (least squares: the residuals' Jacobian) including the pattern, to compile it, one
-evaluation, the nonzeros and colours (``asm``: assembled from the re-rolled
-term templates, no colouring, :mod:`symdiff.sparse.assemble`); the same for CasADi (``SX.sym``, ``hessian`` /
-``jacobian``, ``Function``) and dense ``jax.hessian`` / ``jax.jacfwd`` where the dense
-matrix fits (``n <= 4000``).  Ratios are symdiff / peer (below 1: symdiff faster).
-Then the gradient build at the largest scalar size against CasADi's, and the fitted
-exponent ``b`` of build time ~ ``n**b`` for each row.
+evaluation, the nonzeros and colours (``asm``: assembled from the re-rolled term
+templates, no colouring, :mod:`symdiff.sparse.assemble`); the same for CasADi
+(``SX.sym``, ``hessian`` / ``jacobian``, ``Function``) and dense ``jax.hessian`` /
+``jax.jacfwd`` where the dense matrix fits (``n <= 4000``).  Ratios are symdiff /
+peer (below 1: symdiff faster).  Then the gradient build at the largest scalar size
+against CasADi's, and the fitted exponent ``b`` of build time ~ ``n**b`` for each
+row.
 
 Usage::
 

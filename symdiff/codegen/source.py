@@ -141,19 +141,22 @@ def _full(value, shape):
 '''
 
 _UNSLICE_SOURCE = '''\
-def _unslice(a, before, after, axis):
-    """Zeros before and after ``a`` along the (negative) ``axis``: numpy.pad's
+def _unslice(a, before, after, axis, step=1):
+    """Zeros before and after ``a`` along the (negative) ``axis``, and ``step - 1``
+    zeros between its entries (a negative ``step``: ``a`` reversed): numpy.pad's
     result without its per-call cost (one allocation, one slice assignment)."""
     shape = a.shape
-    if axis == -1:  # the usual case, without building an index tuple
+    if axis == -1 and step == 1:  # the usual case, without building an index tuple
         size = shape[-1]
         out = np.zeros(shape[:-1] + (before + size + after,), dtype=a.dtype)
         out[..., before : before + size] = a
         return out
+    if step < 0:
+        a, step = np.flip(a, axis), -step
     k = len(shape) + axis
-    size = shape[k]
-    out = np.zeros(shape[:k] + (before + size + after,) + shape[k + 1 :], a.dtype)
-    out[(slice(None),) * k + (slice(before, before + size),)] = a
+    span = (shape[k] - 1) * step + 1 if shape[k] else 0
+    out = np.zeros(shape[:k] + (before + span + after,) + shape[k + 1 :], a.dtype)
+    out[(slice(None),) * k + (slice(before, before + span, step),)] = a
     return out
 '''
 

@@ -118,9 +118,22 @@ def _take(xp, a, index, axis):
     return a[(..., index) + (slice(None),) * (-axis - 1)]
 
 
-def _unslice(xp, a, before, after, axis):
-    """Zeros before and after ``a`` along the (negative) ``axis``, joined on (the
+def _unslice(xp, a, before, after, axis, step=1):
+    """Zeros before and after ``a`` along the (negative) ``axis``, and ``step - 1``
+    zeros between its entries (a negative ``step``: ``a`` reversed), joined on (the
     standard has no pad, and some arrays take no slice assignment)."""
+    if step != 1:
+        if step < 0:
+            a, step = xp.flip(a, axis=axis), -step
+        k = a.ndim + axis
+        shape = list(a.shape)
+        count = shape[k]
+        if count:  # each entry followed by step - 1 zeros, the last ones cut off
+            gaps = shape[: k + 1] + [step - 1] + shape[k + 1 :]
+            zeros = xp.zeros(tuple(gaps), dtype=a.dtype, device=a.device)
+            a = xp.concat([xp.expand_dims(a, axis=k + 1), zeros], axis=k + 1)
+            a = xp.reshape(a, tuple(shape[:k] + [count * step] + shape[k + 1 :]))
+            a = a[(slice(None),) * k + (slice(0, (count - 1) * step + 1),)]
     parts = [a]
     for width, at in ((before, 0), (after, 1)):
         if width:
