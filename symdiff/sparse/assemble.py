@@ -27,6 +27,7 @@ expression by coloured sweeps instead.
 from __future__ import annotations
 
 import itertools
+import operator
 
 import numpy as np
 
@@ -44,6 +45,8 @@ from symdiff.sparse.reroll import (
 )
 
 __all__ = ["Assembled", "assemble_hessian", "assemble_jacobian"]
+
+_second, _third = operator.itemgetter(1), operator.itemgetter(2)
 
 # a left-over term with more symbols than this is not assembled (its dense Hessian)
 MAX_LEFTOVER_SYMBOLS = 8
@@ -138,14 +141,18 @@ class _Block:
         self.outer = _steps(rows[0][0][0], rows[1][0][0]) if len(rows) > 1 else None
         self.nrows = len(rows)
         self.shape = (self.count,) if self.outer is None else (self.nrows, self.count)
-        self.members = list(itertools.chain.from_iterable(rows))
+        members = list(itertools.chain.from_iterable(rows))
+        # each constant slot's values and the coefficients (C-level loops)
+        self.coefs = list(map(_third, members))
+        values = list(map(_second, members))
+        width = len(values[0])
+        self.consts = [list(map(operator.itemgetter(j), values)) for j in range(width)]
         # the constant slots with one value throughout (an exponent, a weight)
-        fixed = []
-        for j in range(len(self.members[0][1])):
-            vals = [m[1][j] for m in self.members]
-            if vals.count(vals[0]) == len(vals):
-                fixed.append((j, vals[0]))
-        self.fixed = tuple(fixed)
+        self.fixed = tuple(
+            (j, vals[0])
+            for j, vals in enumerate(self.consts)
+            if vals.count(vals[0]) == len(vals)
+        )
 
     def moves(self, a):
         """Whether slot ``a`` reads distinct entries across the block."""
@@ -170,10 +177,10 @@ class _Block:
         )
 
     def constant(self, j):
-        return _const_of([m[1][j] for m in self.members], self.shape)
+        return _const_of(self.consts[j], self.shape)
 
     def coefficients(self):
-        return _const_of([m[2] for m in self.members], self.shape)
+        return _const_of(self.coefs, self.shape)
 
     def write(self, e, X, slots, consts):
         """``e`` (over the placeholders) over this block: an Expr of its shape."""

@@ -260,6 +260,45 @@ def _compress(blocks, space, pattern, colours, rows_cols_b):
     return compressed, gather.astype(np.int64)
 
 
+# The re-rolled paths run with the cyclic collector paused, and free the re-rolled
+# terms (a few objects per term) before it resumes: otherwise its first collection
+# after the pause walks all of them, about a sixth of the build at n = 10**5.
+
+
+@without_gc
+def _rolled_hessian(f, space):
+    """The re-rolled problem's sparse Hessian, assembled or else coloured (None:
+    not re-rolled)."""
+    rolled = rerolled(rolled_sum, f, space)
+    if rolled is None:
+        return None
+    X, n = rolled.X, space.size
+    asm = assemble_hessian(rolled)
+    if asm is not None:
+        return _from_assembled(asm, space, X, (n, n), True)
+    g = rolled.instantiate()
+    del rolled
+    return _as_packed(sparse_hessian(g, X), space, X)
+
+
+@without_gc
+def _rolled_jacobian(blocks, space):
+    """The re-rolled outputs' sparse Jacobian, assembled or else coloured (None:
+    not re-rolled)."""
+    rolled = rerolled(rolled_outputs, blocks, space)
+    if rolled is None:
+        return None
+    X = rolled[0]
+    asm = assemble_jacobian(rolled)
+    if asm is not None:
+        return _from_assembled(asm, space, X, (len(blocks), space.size), False)
+    written = write_outputs(rolled)
+    del rolled
+    if written is None:
+        return None
+    return _as_packed(sparse_jacobian(written[1], X), space, X)
+
+
 def _from_assembled(asm, space, X, shape, symmetric):
     """The :class:`SparseDerivative` of an assembled one (no colouring: ``colours``
     is None, and each nonzero is read where its template put it)."""
@@ -325,15 +364,9 @@ def sparse_jacobian(outputs, wrt, *, reroll=True):
     """
     blocks = output_blocks(outputs, "sparse_jacobian")
     space = VariableSpace(wrt, "sparse_jacobian")
-    rolled = rerolled(rolled_outputs, blocks, space) if reroll else None
-    if rolled is not None:  # n scalar symbols, runs of templates
-        X = rolled[0]
-        asm = assemble_jacobian(rolled)
-        if asm is not None:
-            return _from_assembled(asm, space, X, (len(blocks), space.size), False)
-        written = write_outputs(rolled)
-        if written is not None:  # the shaped path, coloured
-            return _as_packed(sparse_jacobian(written[1], X), space, X)
+    done = _rolled_jacobian(blocks, space) if reroll else None
+    if done is not None:
+        return done
     pattern = jacobian_sparsity(blocks, space.symbols)
     colours = colour_columns(pattern)
     rec = recovery_indices(pattern, colours)
@@ -379,14 +412,9 @@ def sparse_hessian(f, wrt, *, reroll=True):
             f"sparse_hessian: f must be a scalar expression, got shape {f.shape}"
         )
     space = VariableSpace(wrt, "sparse_hessian")
-    rolled = rerolled(rolled_sum, f, space) if reroll else None
-    if rolled is not None:  # n scalar symbols, blocks of templates
-        X, n = rolled.X, space.size
-        asm = assemble_hessian(rolled)
-        if asm is not None:
-            return _from_assembled(asm, space, X, (n, n), True)
-        # the shaped path, coloured
-        return _as_packed(sparse_hessian(rolled.instantiate(), X), space, X)
+    done = _rolled_hessian(f, space) if reroll else None
+    if done is not None:
+        return done
     pattern = hessian_sparsity(f, space.symbols)
     blocks = list(grad(f, list(space.symbols)))
     colours = colour_hessian(pattern)

@@ -103,31 +103,35 @@ def split_sum(f):
 
 def _walk_tree(f):
     """The terms (constants left out) by walking each path down the linear nodes
-    (None: a linear node is reached twice, which a tree walk could count
-    exponentially often).  The cases of :func:`_linear_children`, written out: this
-    loop visits every node of the sum.  The second operand is followed at once and
-    the first one pushed (a left-deep chain ``((t1 + t2) + t3) + ...`` costs one
-    push per node); the terms come out in the order of a depth-first walk that takes
-    the second operand first."""
-    terms, seen, stack = {}, set(), [(f, 1)]
-    pop, push, get, mark = stack.pop, stack.append, terms.get, seen.add
+    (None: more linear nodes walked than a few per term found, as where a shared
+    sub-sum makes the paths exponentially many).  The cases of
+    :func:`_linear_children`, written out: this loop visits every node of the sum.
+    The second operand is followed at once and the first one pushed (a left-deep
+    chain ``((t1 + t2) + t3) + ...`` costs one push per node); the terms come out in
+    the order of a depth-first walk that takes the second operand first.
+
+    A path walk counts a sub-sum once per use, as :func:`_walk_dag` does, so only
+    its cost needs a bound, and a budget of visits per term found (a counter) is
+    that bound without a set of the nodes seen (one hash-table entry per linear node:
+    at n = 10**5 terms a table bigger than the caches, which set the pace)."""
+    terms, stack = {}, [(f, 1)]
+    pop, push, get = stack.pop, stack.append, terms.get
+    budget = _WALK_SLACK  # linear nodes left to walk: more per term found
     while stack:
         node, c = pop()
         while True:
             op = node.op
             if op == "add" or op == "sub":
-                if node in seen:
+                budget -= 1
+                if budget < 0 and budget < -_WALK_PER_TERM * len(terms):
                     return None
-                mark(node)
                 a, node = node.args
                 push((a, c))
                 if op == "sub":
                     c = -c
                 continue
             if op == "neg":
-                if node in seen:
-                    return None
-                mark(node)
+                budget -= 1
                 node = node.args[0]
                 c = -c
                 continue
@@ -136,9 +140,7 @@ def _walk_tree(f):
                 a_const = a.op == "const" and not a.shape
                 b_const = b.op == "const" and not b.shape
                 if a_const != b_const:  # a scalar constant times a term
-                    if node in seen:
-                        return None
-                    mark(node)
+                    budget -= 1
                     if a_const:
                         c, node = c * a.value, b
                     else:
@@ -149,6 +151,10 @@ def _walk_tree(f):
             terms[node] = get(node, 0) + c
             break
     return terms
+
+
+# the tree walk's budget: this many linear nodes, plus this many per term found
+_WALK_SLACK, _WALK_PER_TERM = 256, 16
 
 
 def _walk_dag(f):

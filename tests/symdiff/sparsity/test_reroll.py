@@ -20,7 +20,13 @@ from symdiff.sparse import (
     sparse_hessian,
     sparse_jacobian,
 )
-from symdiff.sparse.reroll import MIN_TERMS, reroll_outputs, reroll_sum, split_sum
+from symdiff.sparse.reroll import (
+    MIN_TERMS,
+    _walk_tree,
+    reroll_outputs,
+    reroll_sum,
+    split_sum,
+)
 
 # term templates: (arity, function of the slot expressions and a constant)
 TEMPLATES = {
@@ -329,6 +335,22 @@ def test_split_sum_of_a_deep_shared_chain():
         s = s + (sd.cos(b) if k % 2 else sd.exp(a))
     got = {str(t): c for t, c in split_sum(3 * s - s).items()}
     assert got == {"sin(a)": 2, "exp(a)": 100_000, "cos(b)": 100_000}
+
+
+def test_split_sum_of_a_doubling_dag_counts_every_path_without_walking_them():
+    # s = (s + a) + (s - a), 300 times: 2**300 paths to sin(a), a few nodes per
+    # level.  The path walk stops at its budget and the DAG walk counts the uses; a
+    # sub-sum shared twice (within budget) is walked once per use
+    a, b = sd.symbols("a b")
+    s = sd.sin(a) + 3 * sd.cos(b)
+    for _ in range(300):
+        s = (s + a) + (s - a)
+    assert _walk_tree(s) is None
+    got = {str(t): c for t, c in split_sum(s).items()}
+    assert got == {"sin(a)": 2**300, "cos(b)": 3 * 2**300}
+    shared = sd.exp(a) - sd.cos(b)
+    got = {str(t): c for t, c in split_sum(shared * 2 + shared + sd.sin(a)).items()}
+    assert got == {"exp(a)": 3, "cos(b)": -3, "sin(a)": 1}
 
 
 def test_a_full_grid_of_second_neighbours_is_one_block():
