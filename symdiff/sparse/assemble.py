@@ -134,7 +134,6 @@ class _Block:
 
     def __init__(self, rows):
         run = rows[0]
-        self.rows = rows
         self.first, self.count = run[0][0], len(run)
         width = len(self.first)
         self.stride = _steps(run[0][0], run[1][0]) if self.count > 1 else [0] * width
@@ -145,8 +144,9 @@ class _Block:
         # each constant slot's values and the coefficients (C-level loops)
         self.coefs = list(map(_third, members))
         values = list(map(_second, members))
-        width = len(values[0])
-        self.consts = [list(map(operator.itemgetter(j), values)) for j in range(width)]
+        self.consts = [
+            list(map(operator.itemgetter(j), values)) for j in range(len(values[0]))
+        ]
         # the constant slots with one value throughout (an exponent, a weight)
         self.fixed = tuple(
             (j, vals[0])
