@@ -103,8 +103,8 @@ def split_sum(f):
 
 def _walk_tree(f):
     """The terms (constants left out) by walking each path down the linear nodes
-    (None: more linear nodes walked than a few per term found, as where a shared
-    sub-sum makes the paths exponentially many).  The cases of
+    (None: more linear nodes walked than a few per term found or operand pending,
+    as where a shared sub-sum makes the paths exponentially many).  The cases of
     :func:`_linear_children`, written out: this loop visits every node of the sum.
     The second operand is followed at once and the first one pushed (a left-deep
     chain ``((t1 + t2) + t3) + ...`` costs one push per node); the terms come out in
@@ -123,7 +123,9 @@ def _walk_tree(f):
             op = node.op
             if op == "add" or op == "sub":
                 budget -= 1
-                if budget < 0 and budget < -_WALK_PER_TERM * len(terms):
+                # (the operands pushed count too: a right-deep chain walks its whole
+                # spine before its first term)
+                if budget < -_WALK_PER_TERM * (len(terms) + len(stack)):
                     return None
                 a, node = node.args
                 push((a, c))
@@ -154,6 +156,7 @@ def _walk_tree(f):
 
 
 # the tree walk's budget: this many linear nodes, plus this many per term found
+# and per operand pending
 _WALK_SLACK, _WALK_PER_TERM = 256, 16
 
 

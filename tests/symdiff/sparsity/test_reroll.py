@@ -348,6 +348,13 @@ def test_split_sum_of_a_doubling_dag_counts_every_path_without_walking_them():
     assert _walk_tree(s) is None
     got = {str(t): c for t, c in split_sum(s).items()}
     assert got == {"sin(a)": 2**300, "cos(b)": 3 * 2**300}
+    # a right-deep chain walks its spine before its first term: still a tree walk
+    xs = sd.symbols(" ".join(f"x{i}" for i in range(5000)))
+    chain = sd.sin(xs[-1])
+    for x in reversed(xs[:-1]):
+        chain = sd.sin(x) + chain
+    walked = _walk_tree(chain)
+    assert walked is not None and len(walked) == 5000
     shared = sd.exp(a) - sd.cos(b)
     got = {str(t): c for t, c in split_sum(shared * 2 + shared + sd.sin(a)).items()}
     assert got == {"exp(a)": 3, "cos(b)": -3, "sin(a)": 1}
