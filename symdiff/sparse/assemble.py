@@ -411,8 +411,9 @@ def assemble_jacobian(rolled):
                 return None
             r0 += len(part)
             continue
-        syms = [s for s in topo_order(part) if s.op == "symbol"]  # (all in wrt:
-        # a symbol outside it stopped re-rolling)
+        # an output in no run: its own gradient (its symbols are all in wrt, or
+        # re-rolling would have stopped)
+        syms = [s for s in topo_order(part) if s.op == "symbol"]
         for s, e in zip(syms, grad(part, syms) if syms else (), strict=True):
             if _is_zero(e):
                 continue

@@ -38,7 +38,7 @@ from scipy import sparse
 
 from symdiff.core.expr import Expr, Symbol, as_expr
 from symdiff.core.spec import OPS
-from symdiff.core.traverse import topo_order
+from symdiff.core.traverse import topo_order, without_gc
 from symdiff.ops.util import reduced_axes
 from symdiff.sparse.assemble import assemble_hessian, assemble_jacobian
 from symdiff.sparse.reroll import rolled_outputs, rolled_sum, vector_for, write_outputs
@@ -397,6 +397,43 @@ def rerolled(roll, target, space):
     return roll(target, vector_for(space.scalar_index))
 
 
+# (the collector paused, and the re-rolled terms freed before it resumes, as in
+# symdiff.sparse.derivatives)
+
+
+@without_gc
+def _rolled_jacobian_pattern(blocks, space):
+    """The pattern of re-rolled outputs: the one their templates place, or else the
+    re-rolled expression's (None: not re-rolled)."""
+    rolled = rerolled(rolled_outputs, blocks, space)
+    if rolled is None:
+        return None
+    asm = assemble_jacobian(rolled)
+    if asm is not None:
+        return _boolean(asm.rows, asm.cols, (len(blocks), space.size))
+    written = write_outputs(rolled)
+    del rolled
+    return None if written is None else jacobian_sparsity(written[1], written[0])
+
+
+@without_gc
+def _rolled_hessian_pattern(f, space):
+    """The pattern of a re-rolled sum: the one its templates place (both
+    triangles), or else the re-rolled expression's (None: not re-rolled)."""
+    rolled = rerolled(rolled_sum, f, space)
+    if rolled is None:
+        return None
+    asm = assemble_hessian(rolled)
+    if asm is None:
+        g, X = rolled.instantiate(), rolled.X
+        del rolled
+        return hessian_sparsity(g, X)
+    n = space.size
+    rows = np.concatenate([asm.rows, asm.cols])
+    cols = np.concatenate([asm.cols, asm.rows])
+    return _boolean(rows, cols, (n, n))
+
+
 def output_blocks(outputs, owner):
     """``outputs`` as a list of Exprs: one shaped Expr, or a sequence of Exprs."""
     if isinstance(outputs, Expr):
@@ -436,14 +473,9 @@ def jacobian_sparsity(outputs, wrt):
     """
     blocks = output_blocks(outputs, "jacobian_sparsity")
     space = VariableSpace(wrt, "jacobian_sparsity")
-    rolled = rerolled(rolled_outputs, blocks, space)
-    if rolled is not None:  # n scalar symbols re-rolled
-        asm = assemble_jacobian(rolled)
-        if asm is not None:  # the pattern the templates place
-            return _boolean(asm.rows, asm.cols, (len(blocks), space.size))
-        written = write_outputs(rolled)
-        if written is not None:  # the shaped pattern
-            return jacobian_sparsity(written[1], written[0])
+    found = _rolled_jacobian_pattern(blocks, space)
+    if found is not None:  # n scalar symbols re-rolled
+        return found
     pats = propagate(blocks, space)
     return stack_rows([(pats.get(b), math.prod(b.shape)) for b in blocks], space.size)
 
@@ -543,15 +575,9 @@ def hessian_sparsity(f, wrt):
             f"hessian_sparsity: f must be a scalar expression, got shape {f.shape}"
         )
     space = VariableSpace(wrt, "hessian_sparsity")
-    rolled = rerolled(rolled_sum, f, space)
-    if rolled is not None:  # n scalar symbols re-rolled
-        asm = assemble_hessian(rolled)
-        if asm is None:  # the shaped pattern
-            return hessian_sparsity(rolled.instantiate(), rolled.X)
-        n = space.size  # the pattern the templates place, both triangles
-        rows = np.concatenate([asm.rows, asm.cols])
-        cols = np.concatenate([asm.cols, asm.rows])
-        return _boolean(rows, cols, (n, n))
+    found = _rolled_hessian_pattern(f, space)
+    if found is not None:  # n scalar symbols re-rolled
+        return found
     inter = _Interactions(space.size)
     propagate([f], space, inter.visit)
     return inter.matrix()
