@@ -95,13 +95,22 @@ def _minus_on_first_factor(node):
     """Whether ``neg(a*b)`` or ``neg(a/b)`` may print as ``-a*b``, ``-a/b``.
 
     Read back, the minus goes to the first factor, and ``(-a)*b`` builds ``-(a*b)``
-    again only if ``-a`` stays a ``neg`` node; otherwise it prints ``-(a*b)``.
+    again only if ``-a`` stays a ``neg`` node; otherwise it prints ``-(a*b)``.  A
+    factor that is itself a product or quotient printed without parentheses
+    (``-(1 - t)/d*x``: the minus lands on ``1 - t``) is looked into, iteratively.
     """
     a = node.args[0]
     if a.op not in ("mul", "div") or precedence(a) != PRODUCT:
         return False
-    factors = a.args[:1] if a.op == "div" else a.args
-    return not any(_negation_rewrites(f) for f in factors)
+    stack = [a]
+    while stack:
+        e = stack.pop()
+        for f in e.args[:1] if e.op == "div" else e.args:
+            if _negation_rewrites(f):
+                return False
+            if f.op in ("mul", "div") and precedence(f) == PRODUCT:
+                stack.append(f)
+    return True
 
 
 def _is_one(e):

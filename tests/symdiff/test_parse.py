@@ -4,7 +4,19 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from symdiff import ParseError, Symbol, const, parse, pi, sin, symbols
+from symdiff import (
+    ParseError,
+    Symbol,
+    acos,
+    acosh,
+    const,
+    grad,
+    parse,
+    pi,
+    sin,
+    symbols,
+    tanh,
+)
 
 x, y = symbols("x y")
 
@@ -100,3 +112,18 @@ def test_any_unicode_text_gives_parse_error_or_an_expression(text):
         parse(text)
     except ParseError:
         pass
+
+
+def test_a_negated_product_whose_leading_quotient_has_a_sum_on_top_round_trips():
+    # neg((1 - t)/d * x) printed as -(1 - t)/d*x would read back as ((t - 1)/d)*x
+    # (the minus lands on 1 - t and rewrites it): a nested leading quotient is
+    # looked into, and the product is printed in parentheses
+    x, t, d = symbols("x t d")
+    e = -(((1 - t) / d) * x)
+    assert e.op == "neg"
+    assert str(e) == "-((1 - t)/d*x)"
+    assert parse(str(e)) is e
+    g = grad(acos(tanh(acosh(x**2 + 2)) / 2), [x])[0]
+    assert parse(str(g)) is g
+    # where the minus stays a neg node, the short form stays
+    assert str(-((t / d) * x)) == "-t/d*x"
